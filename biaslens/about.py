@@ -1,0 +1,2 @@
+__title__ = "biaslens-welfare"
+__version__ = "0.1.0"

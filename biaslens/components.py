@@ -1,0 +1,279 @@
+"""The spaCy components that put biaslens's annotations on a ``Doc``.
+
+Each component keeps finding (pure functions elsewhere in the package) apart from writing
+(``doc.spans[...]``), in the manner of ``spacy/pipeline/span_ruler.py``:
+
+* ``biaslens_segmenter`` (before the parser): line breaks and numbered paragraphs start statements.
+* ``biaslens_parties``: ``doc.spans["biaslens_parties"]``, label = role ("child", "author" too),
+  ``kb_id_`` = how the mention was found ("name", "role_word", "pronoun", "author").
+* ``biaslens_statements``: ``doc.spans["biaslens_statements"]``, label = epistemic label,
+  ``kb_id_`` = source; ``span._.biaslens_targets`` and ``span._.biaslens_confidence``.
+* ``biaslens_cues``: ``doc.spans["biaslens_cues"]``, label = category, ``kb_id_`` = target
+  role, ``id_`` = voice; ``doc.user_data["biaslens_cue_notes"][(start, end, category)]`` = note.
+
+Per-document context (the caller's ``parties``) travels in ``doc.user_data["biaslens_parties"]``,
+which :func:`biaslens.analyze` and ``nlp.pipe(..., as_tuples=True)`` users set.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import parties as P
+from .attribution import frames
+from .cues import find_cues
+from .tagger import get_tagger
+
+if not Span.has_extension("biaslens_targets"):
+    Span.set_extension("biaslens_targets", default=())
+if not Span.has_extension("biaslens_confidence"):
+    Span.set_extension("biaslens_confidence", default=1.0)
+
+PRONOUNS_F = {"she", "her", "hers", "herself"}
+PRONOUNS_M = {"he", "him", "his", "himself"}
+_ALL_PARENTS = re.compile(r"\b(both parents|the parents|both parties|the parties|each parent|either parent|each of the parents|both of the parents)\b", re.I)
+_NUMBERED = re.compile(r"^(\d+(\.\d+)*\.?|[a-z]\)|\([a-z0-9]+\)|[ivx]+\.|[•\-\u2022*])$")
+
+
+@Language.component("biaslens_segmenter", assigns=["token.is_sent_start"])
+def segmenter(doc: Doc) -> Doc:
+    """Start a statement after a line break, so headings and list items stand alone.
+
+    A paragraph number at the start of a line ("3.1", "4.", "(a)") stays with its text.
+    """
+    line_start = True
+    for tok in doc:
+        if tok.is_space and "\n" in tok.text:
+            line_start = True
+            continue
+        if line_start:
+            if tok.i > 0:
+                tok.is_sent_start = True
+            if _NUMBERED.match(tok.text) and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_space:
+                doc[tok.i + 1].is_sent_start = False
+        line_start = "\n" in tok.whitespace_
+    return doc
+
+
+class PartiesComponent:
+    """Find party, child and author mentions; resolve unambiguous pronouns."""
+
+    def __init__(self, nlp: Language, name: str = "biaslens_parties", *,
+                 resolve_pronouns: bool = True) -> None:
+        self.name = name
+        self.resolve_pronouns = resolve_pronouns
+
+    def __call__(self, doc: Doc) -> Doc:
+        given = doc.user_data.get("biaslens_parties")
+        pset = P.from_given(P.validate(given), doc.text) if given else P.detect(doc.text)
+        doc.user_data["biaslens_partyset"] = {"aliases": pset.aliases, "child": pset.child,
+                                              "others": pset.others, "gender_of": pset.gender_of,
+                                              "detected": pset.detected}
+        self.set_annotations(doc, self.match(doc, pset))
+        return doc
+
+    def match(self, doc: Doc, pset: P.PartySet) -> list[Span]:
+        forms = {r: P.surface_forms(r, a) for r, a in pset.aliases.items()}
+        child_forms = list(pset.child) + ["the child", "the children", "The child", "The children"]
+        if not pset.child:
+            known = {w for al in pset.aliases.values() for a in al for w in a.split()} | {w for o in pset.others for w in o.split()}
+            for ent in doc.ents:
+                if ent.label_ == "PERSON" and len(ent) == 1 and ent.text not in known and ent.text[0].isupper() \
+                        and (ent.start == 0 or doc[ent.start - 1].text.rstrip(".") not in P.TITLES):
+                    if ent.text not in child_forms:
+                        child_forms.append(ent.text)
+                        pset.child.append(ent.text)
+        forms["child"] = child_forms
+        forms["author"] = [p for a in P.AUTHOR_PHRASES for p in (a, a[0].upper() + a[1:])]
+        spans: list[Span] = []
+        for s, e, role in P.find_mentions(doc.text, forms):
+            span = doc.char_span(s, e, label=role, alignment_mode="expand")
+            if span is None:
+                continue
+            span.kb_id_ = "author" if role == "author" else ("name" if doc.text[s:e] in pset.aliases.get(role, []) or doc.text[s:e] in pset.child else "role_word")
+            spans.append(span)
+        # first person is the author
+        for t in doc:
+            if t.lower_ in ("i", "me", "my", "myself", "we", "us", "our") and t.pos_ == "PRON":
+                sp = doc[t.i:t.i + 1]
+                sp.label_ = "author"
+                sp.kb_id_ = "author"
+                spans.append(sp)
+        if self.resolve_pronouns:
+            spans += self._pronouns(doc, spans, pset)
+        spans.sort(key=lambda s: (s.start, s.end))
+        return spans
+
+    def _pronouns(self, doc: Doc, spans: list[Span], pset: P.PartySet) -> list[Span]:
+        """Resolve he/she only when exactly one compatible person is in the window."""
+        sents = list(doc.sents)
+        sent_of = {}
+        for k, s in enumerate(sents):
+            for t in s:
+                sent_of[t.i] = k
+        by_sent: dict[int, list[Span]] = {}
+        for sp in spans:
+            if sp.label_ == "author":
+                continue
+            by_sent.setdefault(sent_of.get(sp.start, 0), []).append(sp)
+        # other people mentioned by title, with their gender, also compete for a pronoun
+        others: dict[int, set[str]] = {}
+        for name in pset.others:
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", doc.text):
+                sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                if sp is not None:
+                    others.setdefault(sent_of.get(sp.start, 0), set()).add(P._title_gender(name) or "?")
+        out = []
+        for t in doc:
+            low = t.lower_
+            if t.pos_ != "PRON" or (low not in PRONOUNS_F and low not in PRONOUNS_M):
+                continue
+            g = "f" if low in PRONOUNS_F else "m"
+            k = sent_of.get(t.i, 0)
+            # the same sentence first, then the previous one as well
+            for ks in ((k,), (k - 1, k)):
+                window = [sp for kk in ks for sp in by_sent.get(kk, []) if sp.start < t.i or kk < k]
+                roles = {sp.label_ for sp in window}
+                compatible = {r for r in roles if r != "child" and pset.gender_of.get(r) == g}
+                unknown = {r for r in roles if (r == "child" and pset.child_gender != g and pset.child_gender != "none") or (r != "child" and not pset.gender_of.get(r))}
+                other_g = set().union(*(others.get(kk, set()) for kk in ks))
+                if compatible or unknown or other_g:
+                    break
+            if len(compatible) == 1 and not unknown and g not in other_g and "?" not in other_g:
+                sp = doc[t.i:t.i + 1]
+                sp.label_ = compatible.pop()
+                sp.kb_id_ = "pronoun"
+                out.append(sp)
+        return out
+
+    def set_annotations(self, doc: Doc, spans: Iterable[Span]) -> None:
+        doc.spans["biaslens_parties"] = list(spans)
+
+
+@Language.factory("biaslens_parties", assigns=["doc.spans"],
+                  requires=["token.pos", "token.dep", "doc.sents"],
+                  default_config={"resolve_pronouns": True})
+def make_parties(nlp: Language, name: str, resolve_pronouns: bool) -> PartiesComponent:
+    return PartiesComponent(nlp, name, resolve_pronouns=resolve_pronouns)
+
+
+def statement_spans(doc: Doc) -> list[Span]:
+    """Sentences stripped of surrounding whitespace; they cover every non-space token in order."""
+    out: list[Span] = []
+    for sent in doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        if not toks:
+            continue
+        span = doc[toks[0].i:toks[-1].i + 1]
+        if out:
+            prev = out[-1]
+            between = doc.text[prev.end_char:span.start_char]
+            # the parser sometimes cuts a line mid-sentence ("Amy | appeared relaxed ..."):
+            # rejoin when nothing ends the first part and the second starts in lower case
+            if "\n" not in between and (
+                (prev[-1].text not in (".", "!", "?", ":", ";", '"', "\u201d") and span[0].is_lower)
+                or _NUMBERED.match(prev.text)
+            ):
+                out[-1] = doc[prev.start:span.end]
+                continue
+        out.append(span)
+    return out
+
+
+class StatementsComponent:
+    """Label every statement and find its source and targets."""
+
+    def __init__(self, nlp: Language, name: str = "biaslens_statements", *, backend: str = "default") -> None:
+        self.name = name
+        self.backend = backend
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.predict(doc))
+        return doc
+
+    def predict(self, doc: Doc) -> list[tuple[Span, str, str, tuple[str, ...], float]]:
+        from .attribution import role_index
+        from .tagger.rules import decide
+
+        spans = statement_spans(doc)
+        tagger = get_tagger(self.backend)
+        preds = tagger.predict_spans(spans)
+        roles = role_index(doc)
+        out = []
+        for span, (label, conf) in zip(spans, preds):
+            fr = frames(span)
+            rule = decide(span, fr)
+            source = "author"
+            if label == "allegation":
+                source = rule.source if rule.label == "allegation" else next(
+                    (f.speaker for f in fr if f.speaker not in (None, "author", "record")), "third_party")
+                if source not in set(roles.values()) | {"child"}:
+                    source = "third_party"
+            exclude = set()
+            if label == "allegation":
+                # the speaker's own mention in the frame is not what the statement is about
+                for f in fr:
+                    if f.speaker == source and f.verb_i is not None:
+                        for c in doc[f.verb_i].children:
+                            if c.dep_ in ("nsubj", "nsubjpass"):
+                                exclude.update(t.i for t in c.subtree if roles.get(t.i) == source)
+                    elif f.speaker == source:
+                        exclude.update(i for i in range(f.start, min(f.end + 3, span.end)) if roles.get(i) == source)
+            targets = []
+            for t in span:
+                r = roles.get(t.i)
+                if r and t.i not in exclude and r not in targets:
+                    targets.append(r)
+            if _ALL_PARENTS.search(span.text):
+                all_roles = list(doc.user_data.get("biaslens_partyset", {}).get("aliases", {}))
+                targets += [r for r in all_roles if r not in targets]
+            if label == "other":
+                targets = []
+            out.append((span, label, source, tuple(targets), float(conf)))
+        return out
+
+    def set_annotations(self, doc: Doc, preds) -> None:
+        group = []
+        for span, label, source, targets, conf in preds:
+            sp = Span(doc, span.start, span.end, label=label, kb_id=source)
+            sp._.biaslens_targets = targets
+            sp._.biaslens_confidence = conf
+            group.append(sp)
+        doc.spans["biaslens_statements"] = group
+
+
+@Language.factory("biaslens_statements", assigns=["doc.spans"],
+                  requires=["doc.spans", "token.dep"], default_config={"backend": "default"})
+def make_statements(nlp: Language, name: str, backend: str) -> StatementsComponent:
+    return StatementsComponent(nlp, name, backend=backend)
+
+
+class CuesComponent:
+    """Find framing cues, bind each to a party, and check presupposed failures' requests."""
+
+    def __init__(self, nlp: Language, name: str = "biaslens_cues", *, extra_lexicon=None) -> None:
+        self.name = name
+        self.extra_lexicon = extra_lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, find_cues(doc, extra=self.extra_lexicon))
+        return doc
+
+    def set_annotations(self, doc: Doc, cues) -> None:
+        group, notes = [], {}
+        for c in cues:
+            sp = Span(doc, c.start, c.end, label=c.category, kb_id=c.target or "")
+            sp.id_ = c.voice
+            group.append(sp)
+            notes[(sp.start_char, sp.end_char, c.category)] = c.note
+        doc.spans["biaslens_cues"] = group
+        doc.user_data["biaslens_cue_notes"] = notes
+
+
+@Language.factory("biaslens_cues", assigns=["doc.spans"], requires=["doc.spans"],
+                  default_config={"extra_lexicon": None})
+def make_cues(nlp: Language, name: str, extra_lexicon) -> CuesComponent:
+    return CuesComponent(nlp, name, extra_lexicon=extra_lexicon)
