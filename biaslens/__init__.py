@@ -13,11 +13,22 @@ import logging
 from .about import __version__
 from .errors import BiasLensError, BiasLensWarning, InputError, MissingDependencyError, PartiesError
 from .pipeline import analyze, load
+from .readers import ReaderError, read, read_with_provenance
+from .batch import CorpusResult, score_corpus, score_dataset
 from .report import Cue, Party, Report, Statement
+from .framing import (Counterfactual, CorpusAsymmetry, FramingAsymmetry, asymmetry,
+                      corpus_asymmetry, counterfactual, scores)
+from .sources import SourceCheck, compare
 
 logging.getLogger("biaslens").addHandler(logging.NullHandler())
 
 __all__ = [
+    "read",
+    "read_with_provenance",
+    "ReaderError",
+    "score_corpus",
+    "score_dataset",
+    "CorpusResult",
     "__version__",
     "analyze",
     "load",
@@ -30,4 +41,13 @@ __all__ = [
     "InputError",
     "PartiesError",
     "MissingDependencyError",
+    "scores",
+    "asymmetry",
+    "counterfactual",
+    "corpus_asymmetry",
+    "FramingAsymmetry",
+    "CorpusAsymmetry",
+    "Counterfactual",
+    "compare",
+    "SourceCheck",
 ]

@@ -58,6 +58,29 @@ def segmenter(doc: Doc) -> Doc:
     return doc
 
 
+def _plausible_child_name(doc: Doc, name: str) -> bool:
+    """An untitled single name the NER calls a person, used as the child only if it behaves like one.
+
+    It must occur at least twice, never in lower case (so "Addendum", "Mum" are out), never as a
+    kinship word, and at least once inside a sentence rather than in a heading line.
+    """
+    text = doc.text
+    if name.lower() in P.ROLE_WORDS or name.lower() in {"cafcass", "addendum", "court", "lego"}:
+        return False
+    if re.search(rf"\b{re.escape(name.lower())}\b", text):
+        return False
+    hits = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
+    if len(hits) < 2:
+        return False
+    for h in hits:
+        line_start = text.rfind("\n", 0, h) + 1
+        line_end = text.find("\n", h)
+        line = text[line_start:line_end if line_end != -1 else len(text)]
+        if re.search(r"[.!?]\s*$", line.strip()) and not re.search(r"\d", line[:40]):
+            return True
+    return False
+
+
 class PartiesComponent:
     """Find party, child and author mentions; resolve unambiguous pronouns."""
 
@@ -82,7 +105,8 @@ class PartiesComponent:
             known = {w for al in pset.aliases.values() for a in al for w in a.split()} | {w for o in pset.others for w in o.split()}
             for ent in doc.ents:
                 if ent.label_ == "PERSON" and len(ent) == 1 and ent.text not in known and ent.text[0].isupper() \
-                        and (ent.start == 0 or doc[ent.start - 1].text.rstrip(".") not in P.TITLES):
+                        and (ent.start == 0 or doc[ent.start - 1].text.rstrip(".") not in P.TITLES) \
+                        and _plausible_child_name(doc, ent.text):
                     if ent.text not in child_forms:
                         child_forms.append(ent.text)
                         pset.child.append(ent.text)
@@ -195,44 +219,19 @@ class StatementsComponent:
         return doc
 
     def predict(self, doc: Doc) -> list[tuple[Span, str, str, tuple[str, ...], float]]:
-        from .attribution import role_index
-        from .tagger.rules import decide
+        from .tagger.source import source_and_targets
 
         spans = statement_spans(doc)
         tagger = get_tagger(self.backend)
         preds = tagger.predict_spans(spans)
-        roles = role_index(doc)
         out = []
         for span, (label, conf) in zip(spans, preds):
-            fr = frames(span)
-            rule = decide(span, fr)
-            source = "author"
-            if label == "allegation":
-                source = rule.source if rule.label == "allegation" else next(
-                    (f.speaker for f in fr if f.speaker not in (None, "author", "record")), "third_party")
-                if source not in set(roles.values()) | {"child"}:
-                    source = "third_party"
-            exclude = set()
-            if label == "allegation":
-                # the speaker's own mention in the frame is not what the statement is about
-                for f in fr:
-                    if f.speaker == source and f.verb_i is not None:
-                        for c in doc[f.verb_i].children:
-                            if c.dep_ in ("nsubj", "nsubjpass"):
-                                exclude.update(t.i for t in c.subtree if roles.get(t.i) == source)
-                    elif f.speaker == source:
-                        exclude.update(i for i in range(f.start, min(f.end + 3, span.end)) if roles.get(i) == source)
-            targets = []
-            for t in span:
-                r = roles.get(t.i)
-                if r and t.i not in exclude and r not in targets:
-                    targets.append(r)
-            if _ALL_PARENTS.search(span.text):
-                all_roles = list(doc.user_data.get("biaslens_partyset", {}).get("aliases", {}))
-                targets += [r for r in all_roles if r not in targets]
-            if label == "other":
-                targets = []
+            # source and targets: biaslens.tagger.source (reuses the tagger's cached frames)
+            source, targets = source_and_targets(span, label)
             out.append((span, label, source, tuple(targets), float(conf)))
+        # working caches only: keep user_data serialisable
+        doc.user_data.pop("biaslens_tagger_cache", None)
+        doc.user_data.pop("biaslens_source_cache", None)
         return out
 
     def set_annotations(self, doc: Doc, preds) -> None:

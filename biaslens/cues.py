@@ -9,6 +9,7 @@ never bound by proximity.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
@@ -19,7 +20,7 @@ from spacy.vocab import Vocab
 
 from .attribution import _author_index, _subject, frames, in_scope, role_index, role_of
 from .errors import Errors, InputError
-from .lexicons import NAMES, LexEntry, load_lexicon, read_extra
+from .lexicons import AUXILIARY, NAMES, LexEntry, load_lexicon, read_extra
 from .report import CUE_CATEGORIES
 
 STANCE_CATS = ("distancing_attribution", "neutral_attribution", "endorsing_attribution")
@@ -39,7 +40,7 @@ class CueHit:
 
 
 def _entries(extra) -> list[LexEntry]:
-    packaged = [e for n in NAMES if n not in ("requests", "stance_frames") for e in load_lexicon(n)]
+    packaged = [e for n in NAMES if n not in AUXILIARY for e in load_lexicon(n)]
     user = read_extra(extra)
     for e in user:
         if e.category not in CUE_CATEGORIES:
@@ -78,6 +79,97 @@ def _party(role: str | None) -> str | None:
     return role if role not in (None, "author", "record", "third_party") else None
 
 
+_PRON_G = {"she": "f", "her": "f", "hers": "f", "herself": "f",
+           "he": "m", "him": "m", "his": "m", "himself": "m"}
+_FEMALE_TITLES = {"ms", "mrs", "miss"}
+_GROUP_WORDS = {"parents", "parties", "fathers", "mothers", "carers", "grandparents", "adults"}
+_GROUP_DETS = {"both", "each", "either", "neither", "the"}
+_NEG = {"not", "n't", "never"}
+_MODAL_AUX = {"should", "must", "can", "could", "would", "will", "may", "might", "shall"}
+# endorsing verbs that also describe plain conduct ("showed me her drawing"): a clause needed
+_CLAUSE_ONLY = {"show", "demonstrate", "reveal", "prove", "evidence", "establish"}
+# verbs that mark a source for the statement tagger but carry no stance towards the account
+# ("raised concerns", "raised his voice", "records noted"); the annotation scheme's reporting
+# wording (ANNOTATION.md section 4) does not include them
+_NOT_STANCE = {"note", "raise"}
+_ANAPHORIC = {"request", "invitation", "arrangement", "instruction", "order", "direction",
+              "agreement", "offer", "deadline"}
+_LIGHT = {"be", "have", "do", "get", "let", "go", "not", "fail", "refuse", "decline", "neglect",
+          "omit", "time", "day", "date", "week", "month", "year"}
+
+
+class _Ctx:
+    """Per-document lookups shared by the binding helpers."""
+
+    def __init__(self, doc: Doc, statements: list[Span], stmt_of: dict[int, int],
+                 roles: dict[int, str], author: set[int]) -> None:
+        self.doc, self.statements, self.stmt_of = doc, statements, stmt_of
+        self.roles, self.author = roles, author
+        pset = doc.user_data.get("biaslens_partyset", {})
+        self.parties = [r for r in pset.get("aliases", {})]
+        self.gender_of = dict(pset.get("gender_of", {}))
+        self.child_gender = pset.get("child_gender", "")
+
+    def compatible(self, role: str, g: str) -> bool:
+        if role == "child":
+            return self.child_gender in ("", "none", g)
+        return self.gender_of.get(role, "") in ("", g)
+
+    def group(self, tok: Token) -> list[str]:
+        """All parties for "both parents", "neither father", "the parents", "each parent"."""
+        words = {c.lower_ for c in tok.children if c.dep_ in ("det", "predet", "preconj")}
+        if tok.lower_ in ("neither", "both") and tok.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            words.add(tok.lower_)
+        noun_ok = tok.lower_ in _GROUP_WORDS or (tok.lemma_.lower() in ("parent", "father", "mother", "carer")
+                                                 and words & {"both", "each", "either", "neither"})
+        if (noun_ok and words & _GROUP_DETS) or (tok.lower_ in ("both", "neither") and tok.pos_ == "PRON"):
+            return list(self.parties)
+        return []
+
+    def pronoun(self, tok: Token) -> str | None:
+        """The antecedent of an unresolved he/she: the nearest gender-compatible person.
+
+        Looks back through this statement and the three before it; in each, a compatible
+        grammatical subject wins over other mentions (the discourse topic). Returns a role,
+        ``"third_party"`` for a titled non-party, or None when nothing compatible is found.
+        """
+        g = _PRON_G.get(tok.lower_)
+        if g is None:
+            return None
+        k = self.stmt_of.get(tok.i)
+        if k is None:
+            return None
+        for kk in range(k, max(-1, k - 4), -1):
+            sent = self.statements[kk]
+            last = tok.i if kk == k else sent.end
+            cands = []
+            for t in self.doc[sent.start:last]:
+                r = self.roles.get(t.i)
+                if r is None and t.pos_ == "PROPN" and t.i > 0 and self.doc[t.i - 1].text in ("Mr", "Ms", "Mrs", "Miss", "Dr") \
+                        and t.i - 1 not in self.roles:
+                    tg = "f" if self.doc[t.i - 1].lower_ in _FEMALE_TITLES else ("m" if self.doc[t.i - 1].lower_ == "mr" else "")
+                    if tg in ("", g):
+                        cands.append(("third_party", t))
+                    continue
+                if r and self.compatible(r, g):
+                    cands.append((r, t))
+            if not cands:
+                continue
+            subj = [c for c in cands if c[1].dep_ in ("nsubj", "nsubjpass") or c[1].head.dep_ in ("nsubj", "nsubjpass")]
+            pick = subj[0] if subj else cands[-1]
+            if len({c[0] for c in cands}) > 1 and not subj:
+                return None  # two compatible people, neither the topic: leave it unbound
+            return pick[0]
+        return None
+
+    def role(self, tok: Token) -> str | None:
+        """role_of, with unresolved he/she/his/her resolved by :meth:`pronoun`."""
+        r = role_of(tok, self.roles, self.author)
+        if r is None and tok.lower_ in _PRON_G:
+            r = self.pronoun(tok)
+        return r
+
+
 def _head_of(doc: Doc, start: int, end: int) -> Token:
     span = doc[start:end]
     return span.root
@@ -96,37 +188,63 @@ def _clause_subject(tok: Token) -> Token | None:
     return None
 
 
-def _bind(tok: Token, category: str, roles: dict[int, str], author: set[int],
-          sent_roles: list[str]) -> tuple[str | None, str]:
-    """The party a cue bears on, and how it was found."""
+def _bind(tok: Token, category: str, ctx: "_Ctx", sent_roles: list[str]) -> tuple[list[str], str]:
+    """The parties a cue bears on (usually one), and how they were found."""
     # possessor: "her mental health", "Ms F's hostility"
     noun = tok if tok.pos_ in ("NOUN", "PROPN") else (tok.head if tok.dep_ in ("amod", "compound") else None)
     if noun is not None:
         for c in noun.children:
             if c.dep_ == "poss":
-                r = _party(role_of(c, roles, author))
+                r = _party(ctx.role(c))
                 if r:
-                    return r, "possessor"
+                    return [r], "possessor"
         # "a hostile mother"
-        r = _party(roles.get(noun.i))
+        r = _party(ctx.roles.get(noun.i))
         if r:
-            return r, "modified noun"
+            return [r], "modified noun"
     subj = _clause_subject(tok)
     if subj is not None:
-        r = _party(role_of(subj, roles, author))
-        if r:
-            return r, "clause subject"
+        grp = ctx.group(subj)
+        if grp:
+            return grp, "group subject"
+        r = ctx.role(subj)
+        if _party(r):
+            return [r], "clause subject" + (" (pronoun antecedent)" if subj.i not in ctx.roles and subj.lower_ in _PRON_G else "")
+        if r in ("third_party", "author", "record"):
+            return [], "clause subject is not a party"
         # "Mr B's attitude was hostile": the possessor of the subject
         for c in subj.children:
             if c.dep_ == "poss":
-                r = _party(role_of(c, roles, author))
+                r = _party(ctx.role(c))
                 if r:
-                    return r, "possessor of subject"
-    # object of the cue's verb: "I diagnosed Ms F", "it was clear to Mr B"
+                    return [r], "possessor of subject"
     uniq = [r for r in dict.fromkeys(sent_roles) if _party(r)]
-    if len(uniq) == 1:
-        return uniq[0], "sole party in statement"
-    return None, "unbound"
+    if len(uniq) == 1 and (subj is None or subj.lower_ not in _PRON_G):
+        return [uniq[0]], "sole party in statement"
+    return [], "unbound"
+
+
+def _in_condition(tok: Token) -> bool:
+    """Inside an "if"/"unless"/"whether" clause: a hypothetical, not a recorded failure."""
+    t = tok
+    for _ in range(8):
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether", "should") for c in t.children):
+            return True
+        if t.head == t:
+            return False
+        t = t.head
+    return False
+
+
+def _content(tok: Token, skip: set[int] = frozenset()) -> set[str]:
+    """Content lemmas (nouns, verbs, adjectives) of the predicate headed by ``tok``."""
+    out = set()
+    for t in tok.subtree:
+        if t.i in skip or t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj", "nsubjpass") and t.head != tok:
+            continue
+        if t.pos_ in ("NOUN", "VERB", "ADJ") and t.lemma_.lower() not in _LIGHT and not t.is_stop:
+            out.add(t.lemma_.lower())
+    return out
 
 
 def _stance_frame_words() -> list[str]:
@@ -137,34 +255,142 @@ def _request_lemmas() -> set[str]:
     return {e.term for e in load_lexicon("requests")}
 
 
-def _request_addressees(sent: Span, roles: dict[int, str], author: set[int]) -> list[tuple[str, Token]]:
-    """(party, verb) for every request/invitation/instruction/agreement in ``sent``."""
+def _compliance_lemmas() -> set[str]:
+    return {e.term for e in load_lexicon("compliance")}
+
+
+def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, frozenset]]:
+    """(party, verb, content lemmas) for every request/invitation/instruction/agreement in ``sent``.
+
+    The content is what was asked ("to bring Amy to the office" -> bring, office): a later
+    failure is supported only by a request about the same thing (AUTHORING.md).
+    """
     lemmas = _request_lemmas()
     out = []
     for t in sent:
         if t.lemma_.lower() not in lemmas or t.pos_ not in ("VERB", "NOUN"):
             continue
-        found = set()
-        for c in t.subtree if t.pos_ == "NOUN" else t.children:
+        if any(c.dep_ == "neg" for c in t.children):
+            continue
+        found: set[str] = set()
+
+        def add(tok: Token) -> None:
+            grp = ctx.group(tok)
+            if grp:
+                found.update(grp)
+                return
+            r = _party(ctx.role(tok))
+            if r:
+                found.add(r)
+
+        for c in (t.subtree if t.pos_ == "NOUN" else t.children):
             if c.dep_ in ("dobj", "dative", "nsubjpass", "obj", "pobj", "iobj", "poss"):
-                r = _party(role_of(c, roles, author))
-                if r:
-                    found.add(r)
+                add(c)
         if t.lemma_.lower() in ("agree", "arrange", "order", "direct", "require", "book", "schedule", "expect"):
-            found.update(_party(roles.get(x.i)) for x in sent if _party(roles.get(x.i)))
-            s = _subject(t)
-            if s is not None and _party(role_of(s, roles, author)):
-                found.add(_party(role_of(s, roles, author)))
+            for x in sent:
+                if _party(ctx.roles.get(x.i)):
+                    found.add(ctx.roles[x.i])
+            sub = _subject(t)
+            if sub is not None:
+                add(sub)
+        content: set[str] = set()
         for c in t.children:  # "asked Ms F to", "asked that Ms F bring"
             if c.dep_ in ("xcomp", "ccomp"):
-                s = _subject(c)
-                if s is not None and _party(role_of(s, roles, author)):
-                    found.add(_party(role_of(s, roles, author)))
+                sub = _subject(c)
+                if sub is not None:
+                    add(sub)
+                content |= _content(c)
             if c.dep_ == "prep":
                 for g in c.children:
-                    if g.dep_ == "pobj" and _party(role_of(g, roles, author)):
-                        found.add(_party(role_of(g, roles, author)))
-        out += [(r, t) for r in found if r]
+                    if g.dep_ == "pobj":
+                        add(g)
+                        content |= _content(g)
+            if c.dep_ in ("dobj", "acl", "relcl") and t.pos_ == "VERB":
+                content |= _content(c)
+        if t.pos_ == "NOUN":
+            content |= _content(t)
+        content.discard(t.lemma_.lower())
+        out += [(r, t, frozenset(content)) for r in found if r]
+    return out
+
+
+def _stance_ok(doc: Doc, tok: Token, frame) -> bool:
+    """Is this reporting verb really introducing an account (not "did not share", "to confirm")?"""
+    if frame.verb_i is None:
+        return True
+    v = doc[frame.verb_i]
+    kids = list(v.children)
+    if any(c.dep_ == "neg" for c in kids):
+        return False
+    if any(c.dep_ == "aux" and (c.lower_ in _MODAL_AUX or c.lower_ == "to") for c in kids):
+        return False
+    if v.dep_ in ("xcomp", "acl", "advcl", "relcl") and any(c.lower_ == "to" for c in kids):
+        return False
+    if v.lemma_.lower() in _CLAUSE_ONLY and not any(c.dep_ in ("ccomp", "xcomp") for c in kids):
+        return False
+    return True
+
+
+_SCARE = re.compile(r'["\u201c]([^"\u201c\u201d]{1,80})["\u201d]')
+
+
+def _scare_quotes(doc: Doc, statements: list[Span], ctx: "_Ctx") -> list[CueHit]:
+    """Scare quotes: a party's words quoted as a label ("described himself as "the only
+    stable parent"", the "fun parent"), which distance the author from them.
+
+    Only quotations used as a description (after "as", "as the", "so-called", or quoting a
+    noun/adjective phrase the author predicates of someone) count; quoted speech after a
+    reporting verb is a plain quotation, not a doubt marker.
+    """
+    out = []
+    for k, sent in enumerate(statements):
+        for m in _SCARE.finditer(sent.text):
+            a = sent.start_char + m.start()
+            b = sent.start_char + m.end()
+            span = doc.char_span(a, b, alignment_mode="expand")
+            if span is None or len(span) > 14:
+                continue
+            before = [t.lower_ for t in doc[max(sent.start, span.start - 3):span.start]]
+            if not (before and (before[-1] in ("as", "so-called") or before[-2:] in (["as", "the"], ["as", "a"], ["as", "an"]))):
+                continue
+            src = sent.kb_id_ or "author"
+            target = _party(src)
+            if target is None:
+                subj = _clause_subject(span.root)
+                target = _party(ctx.role(subj)) if subj is not None else None
+            if target is None:
+                continue
+            out.append(CueHit(span.start, span.end, "distancing_attribution", target, "author",
+                              "scare quotes: the party's own words held at a distance"))
+    return out
+
+
+def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx", taken: set[int]) -> list[tuple[int, int, Token]]:
+    """(start, end, verb) for "did not send", "has not attended", "Neither parent had produced"."""
+    lemmas = _compliance_lemmas()
+    out = []
+    for sent in statements:
+        for t in sent:
+            if t.pos_ != "VERB" or t.lemma_.lower() not in lemmas or t.i in taken:
+                continue
+            kids = list(t.children)
+            neg = [c for c in kids if c.dep_ == "neg" and c.lower_ in _NEG]
+            subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
+            neither = subj is not None and (subj.lower_ == "neither" or any(c.lower_ == "neither" for c in subj.children))
+            if not neg and not neither:
+                continue
+            if any(c.dep_ in ("nsubjpass", "auxpass") for c in kids):
+                continue
+            if any(c.dep_ == "aux" and c.lower_ in _MODAL_AUX | {"to"} for c in kids):
+                continue
+            # "did not send", "has not attended"; not the habitual "does not give" or "never"
+            aux = [c for c in kids if c.dep_ == "aux" and c.lower_ in ("did", "has", "had", "have")]
+            if neg and all(c.lower_ == "never" for c in neg):
+                continue
+            if not aux and not neither:
+                continue
+            start = min([c.i for c in neg + aux] + [t.i]) if not neither else subj.left_edge.i
+            out.append((start, t.i + 1, t))
     return out
 
 
@@ -178,6 +404,7 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
     for k, s in enumerate(statements):
         for t in s:
             stmt_of[t.i] = k
+    ctx = _Ctx(doc, statements, stmt_of, roles, author)
     frame_cache: dict[int, list] = {}
 
     def fr(k: int):
@@ -200,6 +427,13 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
             continue
         occ.update(range(s, e))
         chosen.append((s, e, cat))
+    # negated verbs of compliance: "did not send the letters", "Neither parent had produced"
+    for s, e, v in _negated_compliance(doc, statements, ctx, taken.get("presupposed_failure", set())):
+        occ = taken.setdefault("presupposed_failure", set())
+        if occ.intersection(range(s, e)):
+            continue
+        occ.update(range(s, e))
+        chosen.append((s, e, "presupposed_failure"))
     chosen.sort()
     hits: list[CueHit] = []
     for s, e, cat in chosen:
@@ -218,16 +452,38 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
                 continue
             if any(f is not frame and f.speaker == frame.speaker and in_scope(tok, f) for f in frs):
                 continue  # "Amy told me she wants ...": one account, one attribution
-            target = _party(frame.speaker) if frame.speaker != "child" else "child"
-            hits.append(CueHit(s, e, cat, target, "author", "introduces the account of " + (target or "a third party")))
+            if not _stance_ok(doc, tok, frame) or tok.lemma_.lower() in _NOT_STANCE:
+                continue
+            speaker = frame.speaker
+            how = "introduces the account of "
+            if speaker is None or speaker == "third_party":
+                # an unresolved "She insists ...": the speaker is the pronoun's antecedent
+                who = _subject(doc[frame.verb_i]) if frame.verb_i is not None else next(
+                    (t for t in doc[frame.start:min(frame.end + 2, sent.end)] if t.lower_ in _PRON_G), None)
+                if who is not None and who.lower_ in _PRON_G and who.i not in roles:
+                    speaker = ctx.pronoun(who) or speaker
+                    how = "introduces the account (pronoun antecedent) of "
+            if speaker in ("author", "record"):
+                continue
+            target = _party(speaker) if speaker != "child" else "child"
+            hits.append(CueHit(s, e, cat, target, "author", how + (target or "a third party")))
             continue
-        target, how = _bind(tok, cat, roles, author, sent_roles)
-        if cat == "presupposed_failure" and tok.lemma_ in ("refuse", "decline", "withhold", "cancel") and target is None:
-            continue
+        targets, how = _bind(tok, cat, ctx, sent_roles)
         voice = "reported" if any(f.speaker not in (None, "record") and in_scope(tok, f) for f in frs) else "author"
-        hits.append(CueHit(s, e, cat, target, voice, how))
+        if cat == "presupposed_failure":
+            # a failure presupposed of nobody, of the child, or in a hypothetical bears on no party
+            targets = [t for t in targets if t != "child"]
+            if not targets or _in_condition(tok):
+                continue
+            if any(c.dep_ == "nsubjpass" for c in tok.children) or tok.dep_ == "auxpass":
+                continue
+        if not targets:
+            hits.append(CueHit(s, e, cat, None, voice, how))
+        for target in targets:
+            hits.append(CueHit(s, e, cat, target, voice, how))
+    hits += _scare_quotes(doc, statements, ctx)
     hits += _evaluation_as_fact(doc, hits, statements, stmt_of, roles, author, fr)
-    hits += _presupposition_checks(doc, hits, statements, stmt_of, roles, author)
+    hits += _presupposition_checks(doc, hits, statements, stmt_of, ctx)
     hits.sort(key=lambda h: (h.start, h.end, CUE_CATEGORIES.index(h.category)))
     return hits
 
@@ -263,32 +519,71 @@ def _evaluation_as_fact(doc, hits, statements, stmt_of, roles, author, fr) -> li
     return out
 
 
-def _presupposition_checks(doc, hits, statements, stmt_of, roles, author) -> list[CueHit]:
-    """For each presupposed failure, look for the request it presupposes, earlier in the report."""
+def _failure_content(doc: Doc, h: CueHit) -> set[str]:
+    """What the failure is about: "did not send the messages" -> send, message."""
+    tok = doc[h.start:h.end].root
+    verb = tok
+    # "failed to bring Amy": the complement carries the content
+    for c in tok.children:
+        if c.dep_ == "xcomp":
+            verb = c
+    content = _content(verb) | ({verb.lemma_.lower()} if verb.pos_ == "VERB" and verb.lemma_.lower() not in _LIGHT else set())
+    if tok.pos_ == "NOUN":  # "her refusal to engage", "failure to provide the messages"
+        content |= _content(tok)
+    return content - {"failure", "refusal", "unwillingness", "reluctance", "lack", "engagement"} | (
+        {"engage"} if "engagement" in content else set())
+
+
+def _presupposition_checks(doc, hits, statements, stmt_of, ctx) -> list[CueHit]:
+    """For each presupposed failure, look for the request it presupposes, earlier in the report.
+
+    A request supports the failure when it was addressed to the same party and is about the
+    same thing (they share a content word: "asked Ms F to bring Amy" supports "Ms F did not
+    bring Amy", not "Ms F did not reply"). A failure that names no content of its own ("had
+    not facilitated this request") is supported by any earlier request to that party.
+    """
     out = []
-    requests: list[tuple[int, str, Token]] = []  # (statement index, party, verb)
+    requests: list[tuple[int, str, Token, frozenset]] = []  # (statement index, party, verb, content)
     for k, sent in enumerate(statements):
-        for r, verb in _request_addressees(sent, roles, author):
-            requests.append((k, r, verb))
+        for r, verb, content in _request_addressees(sent, ctx):
+            requests.append((k, r, verb, content))
     lemmas = sorted(_request_lemmas())
+    req_words = set(lemmas) | {"invitation", "reminder", "offer", "request"}
     for h in hits:
         if h.category != "presupposed_failure" or h.target is None:
             continue
         k = stmt_of[h.start]
-        found = [(kk, v) for kk, r, v in requests if r == h.target and (kk < k or (kk == k and v.i < h.start))]
+        want = _failure_content(doc, h) - _ANAPHORIC
+        found = [(kk, v, c) for kk, r, v, c in requests
+                 if r == h.target and kk < k and (not want or not c or want & c)]
+        # the same sentence may record the request itself: "he wrote asking her to call and
+        # she did not reply", "declined the offer", "failed to return it until after a reminder"
+        # "had not facilitated this request" names the request it presupposes, it does not
+        # record one; "declined the offer" does record the offer it turns down
+        negated = any(t.lower_ in _NEG for t in doc[h.start:h.end])
+        own = {t.i for t in doc[h.start:h.end].root.subtree} if negated else set()
+        found += [(k, t, frozenset()) for t in statements[k]
+                  if t.lemma_.lower() in req_words and not (h.start <= t.i < h.end) and t.i not in own
+                  # "offered to meet Amy but Ms F had not facilitated this request": an offer
+                  # to do something is not a request to her; "declined the offer" is
+                  and (t.lemma_.lower() != "offer" or t.pos_ == "NOUN")
+                  and not any(c.dep_ == "neg" for c in t.children)
+                  and not (t.i > h.start and doc[max(t.i - 2, 0)].lower_ == "despite")]
         if found:
-            kk, v = found[-1]
+            kk, v, c = found[-1]
+            shared = ", ".join(sorted(want & c)) if want and c else "any request"
             note = (f"request recorded in statement {kk} ({v.lemma_!r} addressed to {h.target}, "
-                    f"characters {v.idx}-{v.idx + len(v.text)})")
+                    f"characters {v.idx}-{v.idx + len(v.text)}; shared content: {shared})")
             out.append(CueHit(h.start, h.end, "presupposed_failure", h.target, h.voice, "__supported__" + note))
         else:
+            about = f" about {', '.join(sorted(want))}" if want else ""
             note = (f"searched statements 0-{k} for a request, invitation, instruction, order or "
-                    f"agreement addressed to {h.target} ({', '.join(lemmas)}): none recorded")
+                    f"agreement addressed to {h.target}{about} ({', '.join(lemmas)}): none recorded")
             out.append(CueHit(h.start, h.end, "unsupported_presupposition", h.target, h.voice, note))
     # fold the "supported" notes back into their presupposed_failure cue
-    supported = {(c.start, c.end): c.note[len("__supported__"):] for c in out if c.note.startswith("__supported__")}
+    supported = {(c.start, c.end, c.target): c.note[len("__supported__"):] for c in out if c.note.startswith("__supported__")}
     for i, h in enumerate(hits):
-        if h.category == "presupposed_failure" and (h.start, h.end) in supported:
+        if h.category == "presupposed_failure" and (h.start, h.end, h.target) in supported:
             hits[i] = CueHit(h.start, h.end, h.category, h.target, h.voice,
-                             h.note + "; " + supported[(h.start, h.end)])
+                             h.note + "; " + supported[(h.start, h.end, h.target)])
     return [c for c in out if not c.note.startswith("__supported__")]

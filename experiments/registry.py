@@ -4,4 +4,11 @@ Each name is a module ``experiments/<name>.py`` exposing
 ``run(*, quick: bool, seed: int, out: pathlib.Path) -> dict``.
 """
 EXPERIMENTS: list[str] = [
+    "pseudonymise_eval",
+    "tagger_eval",
+    "sources_eval",
+    "cue_eval",
+    "corpus_asymmetry",
+    "bench_framing",
+    "bench_batch",
 ]

@@ -19,8 +19,10 @@ from ..errors import Errors, InputError
 COLUMNS = ("term", "category", "match", "source")
 #: Packaged lexicon names, one TSV file each.
 NAMES = ("attribution", "hedges", "boosters", "failures", "requests", "descriptors",
-         "mental_health", "pattern", "stance_frames")
-VERSION = "1.0"
+         "mental_health", "pattern", "stance_frames", "compliance")
+#: lexicons that are not cue categories themselves but steer the cue finder
+AUXILIARY = ("requests", "stance_frames", "compliance")
+VERSION = "1.1"
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,55 @@
 """Statement taggers behind one interface.
 
 ``get_tagger(backend)`` returns an object with ``predict_spans(spans) -> list[(label, confidence)]``
-used by the ``biaslens_statements`` component. ``"rules"`` is the transparent baseline
-(:mod:`biaslens.tagger.rules`).
+used by the ``biaslens_statements`` component. Backends:
+
+* ``"rules"``: the transparent baseline (:mod:`biaslens.tagger.rules`);
+* ``"linear"``: logistic regression over linguistic features and n-grams, shipped in
+  ``biaslens/models/linear.skops``;
+* ``"transformer"``: MiniLM sentence embeddings with a trained head, shipped in
+  ``biaslens/models/transformer.safetensors`` (needs the ``transformers`` extra).
+
+All three are :class:`StatementClassifier` estimators; see ``models/<backend>.md`` for each
+model card and ``experiments/tagger_eval.py`` for how they were measured.
 """
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Span
 
-from ..errors import Errors, InputError
+from ..errors import Errors, InputError, ModelError
+from .estimator import BACKENDS, LABELS, StatementClassifier
+from .features import featurize
+from ..attribution import frames
 from .rules import decide
 
-BACKENDS = ("rules",)
-DEFAULT_BACKEND = "rules"
+logger = logging.getLogger("biaslens")
+
+#: Chosen by experiments/tagger_eval.py: the most accurate backend within the speed target
+#: (tagger time at most 25% of bare spaCy parsing time); see models/linear.md.
+DEFAULT_BACKEND = "linear"
+
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "LABELS", "StatementClassifier", "get_tagger",
+           "model_path", "RuleTagger", "LearnedTagger"]
+
+
+def model_path(backend: str) -> Path:
+    """Where the shipped artefact of ``backend`` lives (without suffix)."""
+    from importlib import resources
+
+    try:
+        base = Path(str(resources.files("biaslens.models")))
+    except ModuleNotFoundError:  # pragma: no cover - source checkout without install
+        base = Path(__file__).resolve().parents[2] / "models"
+    return base / backend
+
+
+def _remember(span: Span, fr, rule) -> None:
+    """Keep a statement's frames and rule decision for the source step, so neither is recomputed."""
+    span.doc.user_data.setdefault("biaslens_tagger_cache", {})[(span.start, span.end)] = (fr, rule)
 
 
 class RuleTagger:
@@ -25,16 +60,49 @@ class RuleTagger:
     def predict_spans(self, spans: list[Span]) -> list[tuple[str, float]]:
         out = []
         for s in spans:
-            d = decide(s)
+            fr = frames(s)
+            d = decide(s, fr)
+            _remember(s, fr, d)
             out.append((d.label, d.confidence))
         return out
 
 
+class LearnedTagger:
+    """A fitted :class:`StatementClassifier` as a span tagger."""
+
+    def __init__(self, clf: StatementClassifier) -> None:
+        self.clf = clf
+        self.name = clf.backend
+
+    def predict_spans(self, spans: list[Span]) -> list[tuple[str, float]]:
+        if not spans:
+            return []
+        feats = []
+        for s in spans:
+            f = featurize(s)
+            _remember(s, f.frames, f.rule)
+            feats.append(f)
+        P = self.clf.proba_from_features(feats)
+        k = P.argmax(axis=1)
+        return [(str(self.clf.classes_[j]), float(P[i, j])) for i, j in enumerate(k)]
+
+
 @lru_cache(maxsize=None)
 def get_tagger(backend: str = "default"):
-    """Load the tagger for ``backend`` ("default", or one of :data:`BACKENDS`)."""
+    """Load the tagger for ``backend`` ("default", or one of :data:`BACKENDS`).
+
+    A missing or unreadable model file falls back to the rules tagger with a logged warning,
+    so that an incomplete install still analyses reports.
+    """
     if backend == "default":
         backend = DEFAULT_BACKEND
     if backend == "rules":
         return RuleTagger()
-    raise InputError(Errors.E009.format(backend=backend, options=("default",) + BACKENDS))
+    if backend not in BACKENDS:
+        raise InputError(Errors.E009.format(backend=backend, options=("default",) + BACKENDS))
+    path = model_path(backend)
+    try:
+        return LearnedTagger(StatementClassifier.load(path))
+    except ModelError:
+        logger.warning(Errors.W120.format(backend=backend, path=path.name))
+        return RuleTagger()
