@@ -527,6 +527,13 @@ def _failure_content(doc: Doc, h: CueHit) -> set[str]:
     for c in tok.children:
         if c.dep_ == "xcomp":
             verb = c
+    # "had not facilitated this request", "did not comply with the order": the object only
+    # points back at the request, so any earlier request to the party supports it
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "obj")] + [
+        g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    if any(o.lemma_.lower() in _ANAPHORIC and any(d.lower_ in ("this", "that", "these", "those", "the")
+                                                   for d in o.children) for o in objs):
+        return set()
     content = _content(verb) | ({verb.lemma_.lower()} if verb.pos_ == "VERB" and verb.lemma_.lower() not in _LIGHT else set())
     if tok.pos_ == "NOUN":  # "her refusal to engage", "failure to provide the messages"
         content |= _content(tok)

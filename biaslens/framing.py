@@ -21,7 +21,8 @@ presupposed_failure_rate       statements about p with a failure presupposed of 
 unsupported_presupposition_rate  ... whose presupposed request is recorded nowhere    +1
 negative_descriptor_rate       statements about p evaluating p negatively             +1
 positive_descriptor_rate       statements about p evaluating p positively             -1
-evaluation_as_fact_rate        statements about p asserting an evaluation as fact     +1
+negative_evaluation_as_fact_rate  statements about p asserting a negative evaluation
+                               of p as fact (evaluation_as_fact + negative_descriptor) +1
 mental_health_rate             statements about p referring to p's mental health      +1
 pattern_presupposition_rate    statements about p presupposing a pattern of conduct   +1
 unattributed_contested_rate    statements about p stating a contested matter as fact  +1
@@ -74,7 +75,8 @@ _SPEC: tuple[tuple[str, str, str, int], ...] = (
     ("unsupported_presupposition_rate", "about_cue", "unsupported_presupposition", +1),
     ("negative_descriptor_rate", "about_cue", "negative_descriptor", +1),
     ("positive_descriptor_rate", "about_cue", "positive_descriptor", -1),
-    ("evaluation_as_fact_rate", "about_cue", "evaluation_as_fact", +1),
+    # a *positive* evaluation stated as fact favours the party, so only negative ones count
+    ("negative_evaluation_as_fact_rate", "about_cue", "evaluation_as_fact", +1),
     ("mental_health_rate", "about_cue", "mental_health_reference", +1),
     ("pattern_presupposition_rate", "about_cue", "pattern_presupposition", +1),
     ("unattributed_contested_rate", "about_cue", "unattributed_contested", +1),
@@ -130,7 +132,8 @@ def party_matrices(report: Report, party: str, parties: Sequence[str] | None = N
                 den[i, j] = len(stance)
             elif kind == "about_cue":
                 den[i, j] = about
-                num[i, j] = about and what in authored
+                num[i, j] = about and what in authored and (
+                    what != "evaluation_as_fact" or "negative_descriptor" in authored)
             elif kind == "account_cue":
                 den[i, j] = account
                 num[i, j] = account and what in cats
@@ -618,7 +621,11 @@ def _hier(reps: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray
     n = reps.shape[0]
     ri = rng.integers(0, n, size=(n_boot, n))
     ci = rng.integers(0, reps.shape[1], size=(n_boot, n))
-    with np.errstate(invalid="ignore"):
+    import warnings
+
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        # a replicate whose drawn reports all lack a defined index is NaN, by design
+        warnings.simplefilter("ignore", RuntimeWarning)
         return np.nanmean(reps[ri, ci], axis=1)
 
 

@@ -41,7 +41,7 @@ SUMMARY_COLUMNS = {
     "failures_unsupported": "presupposed_failures_unsupported",
     "negative_descriptors": "n_negative_descriptor_rate",
     "positive_descriptors": "n_positive_descriptor_rate",
-    "evaluation_as_fact": "n_evaluation_as_fact_rate",
+    "evaluation_as_fact": "n_negative_evaluation_as_fact_rate",
     "mental_health": "n_mental_health_rate",
 }
 _HEADERS = {

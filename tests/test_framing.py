@@ -157,7 +157,7 @@ def test_several_independent_ways_exclude_zero():
     assert fa.p_value < 0.05
     m = fa.metrics
     for metric in ("distancing_rate", "negative_descriptor_rate", "unsupported_presupposition_rate",
-                   "mental_health_rate", "evaluation_as_fact_rate"):
+                   "mental_health_rate", "negative_evaluation_as_fact_rate"):
         assert m.loc[metric, "difference"] > 0 and m.loc[metric, "ci_low"] > 0, metric
     assert m.loc["positive_descriptor_rate", "difference"] < 0
     # evidence names the statements behind a metric, with their cues

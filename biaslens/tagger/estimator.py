@@ -156,7 +156,8 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
         feats = featurize_all(X)
         if len(feats) != len(y):
             raise InputError(Errors.E122.format(n_x=len(feats), n_y=len(y)))
-        self.classes_ = np.array(sorted(set(y) | (set(LABELS) if self.backend == "rules" else set())))
+        self.classes_ = np.array(sorted(set(y) | (set(LABELS) if self.backend == "rules" else set())),
+                                 dtype=object)
         if self.backend == "rules":
             return self
         if self.backend == "linear":
@@ -172,7 +173,7 @@ class StatementClassifier(ClassifierMixin, BaseEstimator):
             self.model_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
                                              max_iter=3000, random_state=self.random_state)
             self.model_.fit(Z, y)
-        self.classes_ = np.asarray(self.model_.classes_)
+        self.classes_ = np.asarray(self.model_.classes_, dtype=object)
         return self
 
     def _linear_pipeline(self):

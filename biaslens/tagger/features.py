@@ -64,6 +64,19 @@ def _lex() -> dict[str, set[str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _lex_patterns() -> dict[str, "re.Pattern[str]"]:
+    """One alternation per cue category: a lexicon term as whole space-separated tokens."""
+    lex = _lex()
+    out = {}
+    for cat in ("hedge", "booster", "negative_descriptor", "positive_descriptor",
+                "pattern_presupposition", "author_stance", "mental_health_reference"):
+        terms = sorted(lex.get(cat, ()), key=len, reverse=True)
+        if terms:
+            out[cat] = re.compile(" (?:" + "|".join(re.escape(t) for t in terms) + ") ")
+    return out
+
+
 @dataclass
 class Features:
     """What the learned backends see of one statement."""
@@ -123,7 +136,7 @@ def featurize(sent: Span, fr: list[Frame] | None = None,
     if fr is None:
         fr = frames(sent)
     if rule is None:
-        rule = decide(sent, fr)
+        rule = decide(sent, fr, roles=roles, author=author)
     toks, plain = normalise_tokens(sent, roles)
     lex = _lex()
     low_text = " ".join(t.lower_ for t in sent)
@@ -190,10 +203,9 @@ def featurize(sent: Span, fr: list[Frame] | None = None,
                 f["evaluative_root"] = True
         if t.ent_type_ == "DATE":
             f["date"] = True
-    for cat in ("hedge", "booster", "negative_descriptor", "positive_descriptor",
-                "pattern_presupposition", "author_stance", "mental_health_reference"):
-        terms = lex.get(cat, ())
-        if any((" " + term + " ") in (" " + low_text + " ") for term in terms):
+    padded = " " + low_text + " "
+    for cat, rx in _lex_patterns().items():
+        if rx.search(padded):
             f[f"lex={cat}"] = True
     f["tense"] = ",".join(root.morph.get("Tense")) or "none"
     return Features(" ".join(toks), " ".join(plain), f, rule, fr)

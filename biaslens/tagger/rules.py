@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Span
 
@@ -52,6 +53,7 @@ class RuleDecision:
     rule: str
 
 
+@lru_cache(maxsize=1)
 def _evaluative_terms() -> set[str]:
     return {e.term for e in load_lexicon("descriptors")}
 
@@ -71,8 +73,13 @@ def is_heading(sent: Span) -> bool:
     return False
 
 
-def decide(sent: Span, fr: list[Frame] | None = None) -> RuleDecision:
-    """Label one statement by the annotation rules, in order."""
+def decide(sent: Span, fr: list[Frame] | None = None, *, roles: dict[int, str] | None = None,
+           author: set[int] | None = None) -> RuleDecision:
+    """Label one statement by the annotation rules, in order.
+
+    ``roles`` / ``author`` (from :func:`biaslens.attribution.role_index` and the author
+    mentions) may be passed in when the caller already has them, to avoid recomputing them.
+    """
     text = sent.text.strip()
     low = text.lower()
     if fr is None:
@@ -82,8 +89,8 @@ def decide(sent: Span, fr: list[Frame] | None = None) -> RuleDecision:
     if BOILERPLATE.search(low):
         return RuleDecision("other", "author", 0.8, "boilerplate")
     doc = sent.doc
-    roles = role_index(doc)
-    author = _author_index(doc)
+    roles = role_index(doc) if roles is None else roles
+    author = _author_index(doc) if author is None else author
     root = sent.root
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     subj_role = role_of(subj, roles, author) if subj is not None else None

@@ -9,7 +9,7 @@ Examples
 --------
 >>> import biaslens
 >>> nlp = biaslens.load(backend="rules")
->>> doc = nlp("Ms Finch alleges that Mr Bell shouted at Amy.")
+>>> doc = nlp("Ms Finch alleges that Mr Bell shouted at the child.")
 >>> sp = doc.spans["biaslens_statements"][0]
 >>> source_and_targets(sp, "allegation")
 ('mother', ('father', 'child'))

@@ -283,6 +283,33 @@ BASE = [
 ]
 # dev/test split by base pair (a twin always goes with its base pair)
 TEST = {2, 4, 5, 7, 9, 11, 13, 15, 17, 19, 21}
+#: the second batch (v2): pairs in a compact text format, each block naming its own split
+MORE = HERE / "more_pairs.txt"
+
+
+def parse_more(text: str) -> list[dict]:
+    """Parse ``more_pairs.txt`` into base-pair dicts like :data:`BASE`, each with a ``split``.
+
+    Block header ``## <planted|clean> <dev|test>``; report lines ``CODE[ kind] | text`` (codes
+    as in :data:`BASE`); source lines ``> source | party or - | kept or omitted | text``.
+    """
+    out = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if not line:
+            continue
+        if line.startswith("## "):
+            kind, split = line[3:].split()
+            out.append(dict(kind=kind, split=split, report=[], sources={}, concerns=[]))
+        elif line.startswith("> "):
+            name, party, kept, body = [x.strip() for x in line[2:].split("|", 3)]
+            out[-1]["sources"].setdefault(name, []).append(
+                (body, None if party == "-" else party, kept == "omitted"))
+        else:
+            head, body = [x.strip() for x in line.split("|", 1)]
+            code, _, disc = head.partition(" ")
+            out[-1]["report"].append((body, code + (":" + disc if disc else "")))
+    return out
 
 
 def _fill(s: str, k: int) -> str:
@@ -295,7 +322,8 @@ def build() -> list[dict]:
 
     nlp = biaslens.load()
     out = []
-    for k, base in enumerate(BASE):
+    more = parse_more(MORE.read_text(encoding="utf-8"))
+    for k, base in enumerate(BASE + more):
         pid = f"src{k + 1:02d}"
         parties = {"mother": [MOTHERS[k % len(MOTHERS)]], "father": [FATHERS[k % len(FATHERS)]]}
         child = CHILDREN[k % len(CHILDREN)]
@@ -307,7 +335,7 @@ def build() -> list[dict]:
         srcs = {n: [{"text": _fill(t, k), "party": p, "omitted": o} for t, p, o in lines]
                 for n, lines in base["sources"].items()}
         conc = [{"line": ln, "party": p, "uptake": u} for ln, p, u in base["concerns"]]
-        split = "test" if (k + 1) in TEST else "dev"
+        split = base.get("split") or ("test" if (k + 1) in TEST else "dev")
         rec = {"id": pid, "twin_of": None, "split": split, "kind": base["kind"], "parties": parties,
                "child": child, "report": rep, "sources": srcs, "concerns": conc}
         out.append(rec)
