@@ -61,7 +61,7 @@ def segmenter(doc: Doc) -> Doc:
 def _plausible_child_name(doc: Doc, name: str) -> bool:
     """An untitled single name the NER calls a person, used as the child only if it behaves like one.
 
-    It must occur at least twice, never in lower case (so "Addendum", "Mum" are out), never as a
+    It must occur at least twice (in texts over 600 characters), never in lower case (so "Addendum", "Mum" are out), never as a
     kinship word, and at least once inside a sentence rather than in a heading line.
     """
     text = doc.text
@@ -70,7 +70,8 @@ def _plausible_child_name(doc: Doc, name: str) -> bool:
     if re.search(rf"\b{re.escape(name.lower())}\b", text):
         return False
     hits = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
-    if len(hits) < 2:
+    # in a report of any length a real child is named more than once; a snippet may name it once
+    if len(hits) < 2 and len(text) > 600:
         return False
     for h in hits:
         line_start = text.rfind("\n", 0, h) + 1
@@ -113,11 +114,12 @@ class PartiesComponent:
         forms["child"] = child_forms
         forms["author"] = [p for a in P.AUTHOR_PHRASES for p in (a, a[0].upper() + a[1:])]
         spans: list[Span] = []
-        for s, e, role in P.find_mentions(doc.text, forms):
+        text = doc.text
+        for s, e, role in P.find_mentions(text, forms):
             span = doc.char_span(s, e, label=role, alignment_mode="expand")
             if span is None:
                 continue
-            span.kb_id_ = "author" if role == "author" else ("name" if doc.text[s:e] in pset.aliases.get(role, []) or doc.text[s:e] in pset.child else "role_word")
+            span.kb_id_ = "author" if role == "author" else ("name" if text[s:e] in pset.aliases.get(role, []) or text[s:e] in pset.child else "role_word")
             spans.append(span)
         # first person is the author
         for t in doc:
@@ -145,8 +147,9 @@ class PartiesComponent:
             by_sent.setdefault(sent_of.get(sp.start, 0), []).append(sp)
         # other people mentioned by title, with their gender, also compete for a pronoun
         others: dict[int, set[str]] = {}
+        text = doc.text
         for name in pset.others:
-            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", doc.text):
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
                 sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if sp is not None:
                     others.setdefault(sent_of.get(sp.start, 0), set()).add(P._title_gender(name) or "?")
@@ -187,6 +190,7 @@ def make_parties(nlp: Language, name: str, resolve_pronouns: bool) -> PartiesCom
 def statement_spans(doc: Doc) -> list[Span]:
     """Sentences stripped of surrounding whitespace; they cover every non-space token in order."""
     out: list[Span] = []
+    text = doc.text  # built once: Doc.text joins every token
     for sent in doc.sents:
         toks = [t for t in sent if not t.is_space]
         if not toks:
@@ -194,7 +198,7 @@ def statement_spans(doc: Doc) -> list[Span]:
         span = doc[toks[0].i:toks[-1].i + 1]
         if out:
             prev = out[-1]
-            between = doc.text[prev.end_char:span.start_char]
+            between = text[prev.end_char:span.start_char]
             # the parser sometimes cuts a line mid-sentence ("Amy | appeared relaxed ..."):
             # rejoin when nothing ends the first part and the second starts in lower case
             if "\n" not in between and (

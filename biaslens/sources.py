@@ -58,6 +58,7 @@ class Thresholds:
 
     found: float = 0.6       # below: not_found
     covered: float = 0.6    # a source sentence whose best report match is below is omitted
+    strong: float = 0.85     # at or above: found even without a shared content word
     w_embed: float = 0.6
     w_lex: float = 0.25
     w_ent: float = 0.15
@@ -99,23 +100,12 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
 _NUMBER_WORDS.update({"twice": 2, "thirty": 30, "forty": 40, "fifty": 50})
 _TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|PC|DC|Judge)\.?\s+[A-Z][\w'-]+")
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|n't|\d+(?:[.:]\d+)?")
-# "asked" / "offered": each pair is an outcome that the other contradicts
-_CONTRASTS = [
-    ("asked", "offered"), ("charged", "cautioned"), ("charged", "released"), ("accepted", "declined"),
-    ("accepted", "refused"), ("agreed", "refused"), ("agreed", "declined"), ("attended", "missed"),
-    ("attended", "cancelled"), ("admitted", "denied"), ("confirmed", "denied"), ("granted", "refused"),
-    ("increase", "reduce"), ("increased", "reduced"), ("convicted", "acquitted"),
-    ("supervised", "unsupervised"), ("substantiated", "unsubstantiated"), ("arrested", "interviewed"),
-    ("overnight", "daytime"), ("allowed", "prevented"), ("started", "stopped"), ("began", "stopped"),
-    ("won", "lost"), ("passed", "failed"), ("present", "absent"), ("encouraged", "discouraged"),
-    ("he", "she"), ("his", "her"), ("him", "her"), ("son", "daughter"), ("mother", "father"),
-    ("mum", "dad"), ("before", "after"), ("morning", "evening"), ("late", "early"),
-    ("more", "less"), ("safe", "unsafe"), ("happy", "unhappy"), ("wanted", "refused"),
-]
-_CONTRAST = {}
-for _a, _b in _CONTRASTS:
-    _CONTRAST.setdefault(_a, set()).add(_b)
-    _CONTRAST.setdefault(_b, set()).add(_a)
+# negation/antonym/contrast lexicon: biaslens/lexicons/polarity.tsv (one cited source per row)
+_NEG_SKIP = set("""be been being is was were are am have has had do does did a an the any to ever yet
+even get got so really quite very at all much longer more""".split())
+# hedges that contain a negator ("was not sure") are uncertainty, not a negated claim
+_HEDGE_NEG = re.compile(r"\b(?:(?:was|were|is|are|could|can|did|do|does)?\s*not\s+(?:be\s+)?"
+                        r"(?:sure|certain|confirmed)|did not know whether|unsure|no view|unconfirmed)\b")
 _CONCERN = re.compile(r"\b(worr(?:y|ied|ies)|concern(?:s|ed)?|fear(?:s|ful)?|anxious|afraid|"
                       r"upset|frightened|scared|distress(?:ed)?)\b", re.I)
 _CRITICISM_EXTRA = re.compile(r"\b(shout(?:ed|ing)?|hit|smack(?:ed)?|push(?:ed)?|late|missed|"
@@ -129,6 +119,70 @@ def _stem(w: str) -> str:
         if len(w) > len(suf) + 3 and w.endswith(suf):
             return w[: -len(suf)] + ("y" if suf in ("ied", "ies") else "")
     return w
+
+
+def _key(w: str) -> str:
+    """A stem that also joins "refuse"/"refused" and "agree"/"agreed" (final e dropped)."""
+    k = _stem(w)
+    return k[:-1] if len(k) > 3 and k.endswith("e") else k
+
+
+@lru_cache(maxsize=1)
+def _polarity_lexicon() -> tuple[frozenset, dict, dict]:
+    """(negators, negative_of, contrast) from ``lexicons/polarity.tsv``, keyed by :func:`_key`."""
+    import csv
+    from importlib import resources
+
+    text = resources.files("biaslens.lexicons").joinpath("polarity.tsv").read_text(encoding="utf-8")
+    negators, neg_of, contrast = set(), {}, {}
+    for row in csv.DictReader(text.splitlines(), delimiter="\t"):
+        k = _key(row["term"])
+        partners = {_key(p) for p in row["partners"].split()}
+        if row["category"] == "negator":
+            negators.add(k)
+        elif row["category"] == "negative_of":
+            neg_of.setdefault(k, set()).update(partners)
+        elif row["category"] == "contrast":
+            for q in partners:
+                contrast.setdefault(k, set()).add(q)
+                contrast.setdefault(q, set()).add(k)
+    return frozenset(negators), neg_of, contrast
+
+
+def _polarity(text: str) -> dict[str, int]:
+    """Content-word key -> 1 where the sentence negates it, 0 where it asserts it.
+
+    A negator ("not", "never", "no", and implicatives such as "refused to") negates the next
+    content word within four tokens (skipping auxiliaries and determiners): an approximation of
+    its syntactic scope that needs no parse. A word that entails the negation of another
+    ("sober" -> not drink, "missed" -> not attended) also registers its partners as negated,
+    so "has not had a drink" and "sober" agree while "attended" and "missed" do not.
+    """
+    negators, neg_of, _ = _polarity_lexicon()
+    toks = _words(_HEDGE_NEG.sub(" ", text.lower()))
+    pol: dict[str, int] = {}
+    flips = [0] * len(toks)
+    for i, w in enumerate(toks):
+        k = _key(w)
+        if w in _NEG or k in negators:
+            for j in range(i + 1, min(i + 5, len(toks))):
+                if toks[j] not in _NEG_SKIP and toks[j] not in _NEG:
+                    # the negated head and up to two content words right after it ("no
+                    # police call-outs"): a noun phrase, roughly
+                    flips[j] ^= 1
+                    for q in range(j + 1, min(j + 3, len(toks))):
+                        if toks[q] in _STOP or toks[q] in _NEG_SKIP or toks[q] in _NEG:
+                            break
+                        flips[q] ^= 1
+                    break
+    for i, w in enumerate(toks):
+        if w in _STOP or w in _NEG:
+            continue
+        k = _key(w)
+        pol[k] = pol.get(k, 0) | flips[i]
+        for q in neg_of.get(k, ()):
+            pol.setdefault(q, 1 ^ flips[i])
+    return pol
 
 
 def _words(text: str) -> list[str]:
@@ -486,37 +540,41 @@ def judge(report_sent: str, source_sent: str, forms: Mapping[str, list[str]] | N
     """
     forms = forms or {}
     r_low, s_low = report_sent.lower(), source_sent.lower()
-    rw, sw = _words(report_sent), _words(source_sent)
-    # a hedge such as "was not sure" is uncertainty, not a negated claim: drop it before
-    # counting negators so that a hedged source is judged by the hedge rule below
-    _hedge_neg = re.compile(r"\b(?:not sure|not certain|did not know whether|unsure)\b")
-    rw_n = _words(_hedge_neg.sub(" ", r_low))
-    sw_n = _words(_hedge_neg.sub(" ", s_low))
     reasons: list[str] = []
-    # a hedged negation ("may not") is still a negation; count parity of negators
-    r_neg = sum(w in _NEG for w in rw_n) % 2
-    s_neg = sum(w in _NEG for w in sw_n) % 2
-    if r_neg != s_neg:
+    # polarity of the words both sentences share (directly or through the antonym lexicon):
+    # a negation elsewhere in either sentence ("without telling him", "no further action")
+    # does not flip the aligned claim
+    rp_, sp_ = _polarity(report_sent), _polarity(source_sent)
+    both = rp_.keys() & sp_.keys()
+    flipped = sorted(k for k in both if rp_[k] != sp_[k])
+    # a word negated in both sentences means they share the negation; another shared word
+    # that differs then sits at the edge of the (approximate) scope, not under a new negation
+    if flipped and not any(rp_[k] and sp_[k] for k in both):
         reasons.append("negation flipped")
+    # numbers and dates are compared only when the two sentences share some content besides
+    # them: otherwise they are about different events and the figures need not agree
+    shared = _shared_content(report_sent, source_sent)
     rn, sn = _numbers(report_sent), _numbers(source_sent)
-    if rn and sn and not rn <= sn:
+    if rn and sn and not rn <= sn and shared:
         reasons.append(f"number: {sorted(sn)} -> {sorted(rn)}")
     rd, sd = _dates(report_sent), _dates(source_sent)
-    if rd and sd and not rd <= sd:
+    if rd and sd and not rd <= sd and shared:
         reasons.append(f"date: {sorted(sd)} -> {sorted(rd)}")
     rp, sp = _persons(report_sent, forms), _persons(source_sent, forms)
     rp.discard("child")
     sp.discard("child")
-    if rp and sp and not (rp & sp):
+    ra, sa = _agent(report_sent, forms), _agent(source_sent, forms)
+    if (rp and sp and not (rp & sp)) or (ra and sa and ra != sa):
         reasons.append("different person")
-    rs, ss = {_stem(w) for w in rw}, {_stem(w) for w in sw}
-    for w in rs:
-        for other in _CONTRAST.get(w, ()):
-            if _stem(other) in ss and w not in ss:
+    _, _, contrast = _polarity_lexicon()
+    rk, sk = {_key(w) for w in _words(report_sent)}, {_key(w) for w in _words(source_sent)}
+    for w in sorted(rk - sk):
+        for other in sorted(contrast.get(w, ())):
+            if other in sk:
                 reasons.append(f"outcome: {other} -> {w}")
     if reasons:
         return "contradicted", tuple(dict.fromkeys(reasons))
-    lo = _has(s_low, _LOW_FREQ)
+    lo = _has(s_low, _LOW_FREQ) or _LOW_FREQ_RX.findall(s_low)
     hi = _has(r_low, _HIGH_FREQ)
     if lo and hi and not _has(s_low, _HIGH_FREQ):
         return "stronger_than_source", (f"frequency: {lo[0]} -> {hi[0]}",)
@@ -524,6 +582,90 @@ def judge(report_sent: str, source_sent: str, forms: Mapping[str, list[str]] | N
     if s_h and not r_h:
         return "stronger_than_source", (f"hedge dropped: {s_h[0]}",)
     return "supported", ()
+
+
+_LOW_FREQ_RX = re.compile(r"\b(?:on|during|at|in) one\b|\bone (?:call|phone call|visit|session|"
+                          r"evening|day|weekend|handover)\b")
+_FRAME = re.compile(r"^.{0,80}?\b(?:said|says|told me|told|reported|reports|explained|stated|states|"
+                    r"confirmed|confirms|noted|notes|recorded|records|admitted|alleged|alleges|"
+                    r"described|describes|thought|thinks|believes|believed|suspects|suspected|"
+                    r"wonders|wondered|concluded|found|felt|feels|is worried|is concerned)\b"
+                    r"(?: me)?(?: that| whether| if)?\s+")
+_PRON_AGENT = re.compile(r"^(?:he|she|i)\b", re.I)
+
+
+def _agent(text: str, forms: Mapping[str, list[str]]) -> str | None:
+    """The party who is the subject of the reported content, or None.
+
+    Strips a reporting frame ("Mr B told me that ...") and takes the party named (or, for a
+    leading he/she/I, the frame's speaker) at the start of what is reported: a cheap stand-in
+    for the subject of the main predicate that catches "he cancelled" made "she cancelled".
+    """
+    from .parties import find_mentions
+
+    if not forms:
+        return None
+    speaker = None
+    content = text
+    for _ in range(3):  # nested frames: "Ms F said she suspects Mr B smokes"
+        m = _FRAME.match(content)
+        if not m:
+            break
+        ms = find_mentions(content[:m.end()], forms)
+        if speaker is None and ms:
+            speaker = ms[0][2]
+        content = content[m.end():]
+    ms = [x for x in find_mentions(content, forms) if x[0] <= 2]
+    if ms:
+        return ms[0][2]
+    if _PRON_AGENT.match(content) and speaker:
+        return speaker
+    return None
+
+
+_GENDERED = re.compile(r"\b(?:he|she|him|his|her|hers|himself|herself|mother|father|mum|dad|"
+                       r"mummy|daddy|mother's|father's|mum's|dad's)\b", re.I)
+_NEUTRAL = {"he": "they", "she": "they", "him": "them", "his": "their", "her": "their",
+            "hers": "theirs", "himself": "themselves", "herself": "themselves"}
+
+
+def _mask(text: str, forms: Mapping[str, list[str]]) -> str:
+    """``text`` with party mentions as "the parent" and gendered words neutral (for embedding)."""
+    from .parties import find_mentions
+
+    out, pos = [], 0
+    for s, e, _ in sorted(find_mentions(text, forms)):
+        out.append(text[pos:s])
+        out.append("the parent")
+        pos = e
+    out.append(text[pos:])
+    t = "".join(out)
+
+    def sub(m):
+        w = m.group(0).lower()
+        return _NEUTRAL.get(w, "parent's" if w.endswith("'s") else "parent")
+    return _GENDERED.sub(sub, t)
+
+
+def _shared_content(a: str, b: str) -> set[str]:
+    """Content-word keys the two sentences share, leaving out names (capitalised words)."""
+    def keys(t):
+        out = set()
+        for i, m in enumerate(_WORD.finditer(t)):
+            w = m.group(0)
+            if i > 0 and w[:1].isupper() and w.lower() not in _MONTHS:
+                continue
+            lw = w.lower()
+            if lw in _STOP or lw in _NEG or len(lw) < 2 or lw in _GENERIC:
+                continue
+            out.add(_key(lw))
+        return out
+    return keys(a) & keys(b)
+
+
+# words too common in reports to show that two sentences are about the same thing
+_GENERIC = set("""mother father mum dad parent parents child children mr mrs ms miss dr also
+school home contact""".split())
 
 
 def _bearing(text: str) -> tuple[str, float]:
@@ -592,15 +734,17 @@ def _check_sources(report_text: str, sources: object, max_ratio: float) -> dict[
 # --------------------------------------------------------------------------------------
 def _checkable(report: Report) -> list[tuple[int, str]]:
     """(statement index, kind) of the statements to check against the sources."""
-    from .hearing import _analysis_ids
+    from .hearing import _analysis_ids, concerns_frame
 
     # the author's analysis and recommendations are opinion by design, not claims to check
     analysis, _ = _analysis_ids(report)
+    # a concern a party raised is their account too, though the tagger may call it opinion
+    concerns = set(concerns_frame(report).statement_id) if report.statements else set()
     out = []
     for i, s in enumerate(report.statements):
         if i in analysis:
             continue
-        if s.label == "allegation":
+        if s.label == "allegation" or i in concerns:
             out.append((i, "attribution"))
         elif s.label == "observation" and len(_content(s.text)) >= 2:
             out.append((i, "fact"))
@@ -692,7 +836,10 @@ def compare(report: str | Report, sources: Mapping[str, str], *,
     lex = _dice(r_sets, s_sets)
     ent = _dice([_entities(t) for t in r_texts], [_entities(t) for t in flat])
     if backend == "minilm":
-        E = embed(r_texts + flat)
+        # names and gendered words are masked before embedding: which parent a sentence names
+        # must not move its similarity (the person check is done by the rules in judge), so a
+        # role-swapped report gets the same scores as the original
+        E = embed([_mask(t, forms) for t in r_texts + flat])
         cos = E[:len(r_texts)] @ E[len(r_texts):].T
         score = th.w_embed * cos + th.w_lex * lex + th.w_ent * ent
     else:
@@ -716,8 +863,12 @@ def compare(report: str | Report, sources: Mapping[str, str], *,
         best = float(score[i, j]) if j >= 0 else 0.0
         n, jj = col_of[j]
         a, b = s_spans[n][jj]
+        shared = _shared_content(st.text, srcs[n][a:b]) if j >= 0 else set()
         if best < th.found:
             status, reasons = "not_found", (f"best score {best:.2f} < {th.found:.2f}",)
+        elif not shared and best < th.strong:
+            # similar in shape ("X told me that Y ...") but about nothing the source mentions
+            status, reasons = "not_found", (f"no shared content word (score {best:.2f})",)
         else:
             status, reasons = judge(st.text, srcs[n][a:b], forms)
         atts.append(Attribution(i, kind, st.source, tuple(st.targets), st.text, st.start, st.end,

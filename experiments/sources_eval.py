@@ -134,12 +134,16 @@ def tune(prepared, backend, use_embeddings):
         return float(np.mean([m[s]["f1"] for s in STATUSES]))
 
     best = None
+    strongs = (0.7, 0.75, 0.8, 0.85, 0.9, 1.01) if use_embeddings else (1.01,)
     for f in grid:
-        th = replace(base, found=float(f))
-        m = metrics(predict(prepared, th, use_embeddings))
-        key = (stat_key(m), -abs(f - base.found))
-        if best is None or key > best[0]:
-            best = (key, th, m)
+        for sg in strongs:
+            if sg < f:
+                continue
+            th = replace(base, found=float(f), strong=float(sg))
+            m = metrics(predict(prepared, th, use_embeddings))
+            key = (stat_key(m), -abs(f - base.found), -abs(sg - base.strong))
+            if best is None or key > best[0]:
+                best = (key, th, m)
     th = best[1]
     best = None
     for c in grid:
@@ -226,7 +230,7 @@ def run(*, quick: bool, seed: int, out: Path) -> dict:
         test_res = predict(test, th, use_emb)
         all_res = predict(prepared, th, use_emb)
         metrics_out[backend] = {
-            "thresholds_chosen_on_dev": {"found": th.found, "covered": th.covered},
+            "thresholds_chosen_on_dev": {"found": th.found, "covered": th.covered, "strong": th.strong},
             "dev": dev_m,
             "test": metrics(test_res),
             "concerns_uptake_test": concerns_accuracy(test_res),
