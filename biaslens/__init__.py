@@ -19,6 +19,7 @@ from .report import Cue, Party, Report, Statement
 from .framing import (Counterfactual, CorpusAsymmetry, FramingAsymmetry, asymmetry,
                       corpus_asymmetry, counterfactual, scores)
 from .sources import SourceCheck, compare
+from .privacy import pseudonymise, pseudonymise_text, write_mapping
 
 logging.getLogger("biaslens").addHandler(logging.NullHandler())
 
@@ -50,4 +51,17 @@ __all__ = [
     "Counterfactual",
     "compare",
     "SourceCheck",
+    "pseudonymise",
+    "pseudonymise_text",
+    "write_mapping",
 ]
+
+
+def __getattr__(name: str):
+    # submodules a user reaches as attributes (biaslens.plot.framing(r)) without paying for
+    # matplotlib or datasets at import time
+    if name in ("plot", "corpora", "swap", "hearing", "privacy", "render"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'biaslens' has no attribute {name!r}")

@@ -58,13 +58,12 @@ def segmenter(doc: Doc) -> Doc:
     return doc
 
 
-def _plausible_child_name(doc: Doc, name: str) -> bool:
+def _plausible_child_name(text: str, name: str) -> bool:
     """An untitled single name the NER calls a person, used as the child only if it behaves like one.
 
     It must occur at least twice (in texts over 600 characters), never in lower case (so "Addendum", "Mum" are out), never as a
     kinship word, and at least once inside a sentence rather than in a heading line.
     """
-    text = doc.text
     if name.lower() in P.ROLE_WORDS or name.lower() in {"cafcass", "addendum", "court", "lego"}:
         return False
     if re.search(rf"\b{re.escape(name.lower())}\b", text):
@@ -103,11 +102,12 @@ class PartiesComponent:
         forms = {r: P.surface_forms(r, a) for r, a in pset.aliases.items()}
         child_forms = list(pset.child) + ["the child", "the children", "The child", "The children"]
         if not pset.child:
+            full_text = doc.text
             known = {w for al in pset.aliases.values() for a in al for w in a.split()} | {w for o in pset.others for w in o.split()}
             for ent in doc.ents:
                 if ent.label_ == "PERSON" and len(ent) == 1 and ent.text not in known and ent.text[0].isupper() \
                         and (ent.start == 0 or doc[ent.start - 1].text.rstrip(".") not in P.TITLES) \
-                        and _plausible_child_name(doc, ent.text):
+                        and _plausible_child_name(full_text, ent.text):
                     if ent.text not in child_forms:
                         child_forms.append(ent.text)
                         pset.child.append(ent.text)

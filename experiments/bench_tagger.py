@@ -62,6 +62,17 @@ def bench(backends: list[str], n: int = 20, repeats: int = 2) -> dict:
     return out
 
 
+def run(*, quick: bool, seed: int, out) -> dict:
+    """Reproduce-command entry: rules and linear always, the transformer in the full run."""
+    from ._common import write_result
+
+    backends = ["rules", "linear"] if quick else ["rules", "linear", "transformer"]
+    res = bench(backends, n=10 if quick else 20)
+    write_result(out, "bench_tagger", res, config={"backends": backends, "quick": quick},
+                 seed=seed)
+    return res
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m experiments.bench_tagger")
     ap.add_argument("--backends", nargs="*", default=["rules", "linear"])

@@ -9,6 +9,7 @@ EXPERIMENTS: list[str] = [
     "sources_eval",
     "cue_eval",
     "corpus_asymmetry",
+    "bench_tagger",
     "bench_framing",
     "bench_batch",
 ]
