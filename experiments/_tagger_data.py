@@ -125,6 +125,20 @@ def parse_corpus(reports: list[dict], nlp) -> list[Item]:
     return items
 
 
+def build_heldout(nlp=None) -> tuple[list[Item], list[Path]]:
+    """Items of ``s7heldout`` (writer E's unseen styles, test only), originals and twins."""
+    import warnings
+
+    import biaslens
+    from biaslens.corpora import _s7synth_file, read_reports
+
+    nlp = nlp or biaslens.load(backend="rules")
+    path = _s7synth_file("s7heldout")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return parse_corpus(read_reports(path), nlp), [path]
+
+
 def build(nlp=None, *, only_originals_for_train: bool = False) -> tuple[list[Item], list[Path], str]:
     """Parsed items, input files, and where the split came from.
 

@@ -139,9 +139,19 @@ def run(*, quick: bool, seed: int, out: Path) -> dict:
                      "timing_parse_seconds": round(parse_s, 1), "backends": {}}
     dummy = DummyClassifier(strategy="most_frequent").fit(np.zeros((len(train), 1)), [i.label for i in train])
     metrics["majority"] = class_metrics([i.label for i in test], list(dummy.predict(np.zeros((len(test), 1)))))
+    from ._tagger_data import build_heldout
+
+    heldout, heldout_files = build_heldout()
+    files = list(files) + heldout_files
     backends = ["rules", "linear"] + ([] if quick else ["transformer"])
     for b in backends:
         clf, pred, m = fit_eval(b, train, test, seed)
+        # s7heldout: styles no model was trained or tuned on (out of domain, beside in-domain)
+        ho_pred = list(clf.predict([i.span for i in heldout]))
+        ho = class_metrics([i.label for i in heldout], ho_pred)
+        ho.update(source_target_metrics(heldout, ho_pred))
+        ho["swap_invariance"] = swap_invariance(heldout, ho_pred)
+        m["s7heldout_unseen_styles"] = ho
         m.update(source_target_metrics(test, pred))
         m["label_accuracy_by_gold_source"] = per_role_label_metrics(test, pred)
         m["swap_invariance"] = swap_invariance(test, pred)
