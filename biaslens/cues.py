@@ -120,7 +120,8 @@ class _Ctx:
         words = {c.lower_ for c in tok.children if c.dep_ in ("det", "predet", "preconj")}
         if tok.lower_ in ("neither", "both") and tok.dep_ in ("nsubj", "nsubjpass", "dobj"):
             words.add(tok.lower_)
-        noun_ok = tok.lower_ in _GROUP_WORDS or (tok.lemma_.lower() in ("parent", "father", "mother", "carer")
+        noun_ok = tok.lower_ in _GROUP_WORDS or (tok.lemma_.lower() in ("parent", "father", "mother", "carer", "grandparent",
+                                                                      "party", "adult")
                                                  and words & {"both", "each", "either", "neither"})
         if (noun_ok and words & _GROUP_DETS) or (tok.lower_ in ("both", "neither") and tok.pos_ == "PRON"):
             return list(self.parties)
@@ -203,6 +204,24 @@ def _bind(tok: Token, category: str, ctx: "_Ctx", sent_roles: list[str]) -> tupl
         if r:
             return [r], "modified noun"
     subj = _clause_subject(tok)
+    if category in ("hedge", "booster") and subj is not None:
+        # AUTHORING.md: a hedge bears on the party the hedged content is about. "It appears that
+        # Ms F ...", "It is clear that Mr B ...": the subject of the extraposed clause;
+        # "Her anxiety may be a factor", "Mr B's drinking may affect": the subject's possessor
+        if subj.lower_ == "it" or subj.dep_ == "expl":
+            v = subj.head
+            inner = next((c for c in v.children if c.dep_ in ("ccomp", "csubj")), None)
+            if inner is None:
+                inner = next((c for a in v.children if a.dep_ in ("acomp", "attr")
+                              for c in a.children if c.dep_ == "ccomp"), None)
+            if inner is not None and _subject(inner) is not None:
+                subj = _subject(inner)
+        if not _party(ctx.role(subj)) and subj.lower_ not in _PRON_G:
+            for c in subj.children:
+                if c.dep_ == "poss":
+                    r = _party(ctx.role(c))
+                    if r:
+                        return [r], "possessor of the hedged subject"
     if subj is not None:
         grp = ctx.group(subj)
         if grp:
@@ -257,61 +276,6 @@ def _request_lemmas() -> set[str]:
 
 def _compliance_lemmas() -> set[str]:
     return {e.term for e in load_lexicon("compliance")}
-
-
-def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, frozenset]]:
-    """(party, verb, content lemmas) for every request/invitation/instruction/agreement in ``sent``.
-
-    The content is what was asked ("to bring Amy to the office" -> bring, office): a later
-    failure is supported only by a request about the same thing (AUTHORING.md).
-    """
-    lemmas = _request_lemmas()
-    out = []
-    for t in sent:
-        if t.lemma_.lower() not in lemmas or t.pos_ not in ("VERB", "NOUN"):
-            continue
-        if any(c.dep_ == "neg" for c in t.children):
-            continue
-        found: set[str] = set()
-
-        def add(tok: Token) -> None:
-            grp = ctx.group(tok)
-            if grp:
-                found.update(grp)
-                return
-            r = _party(ctx.role(tok))
-            if r:
-                found.add(r)
-
-        for c in (t.subtree if t.pos_ == "NOUN" else t.children):
-            if c.dep_ in ("dobj", "dative", "nsubjpass", "obj", "pobj", "iobj", "poss"):
-                add(c)
-        if t.lemma_.lower() in ("agree", "arrange", "order", "direct", "require", "book", "schedule", "expect"):
-            for x in sent:
-                if _party(ctx.roles.get(x.i)):
-                    found.add(ctx.roles[x.i])
-            sub = _subject(t)
-            if sub is not None:
-                add(sub)
-        content: set[str] = set()
-        for c in t.children:  # "asked Ms F to", "asked that Ms F bring"
-            if c.dep_ in ("xcomp", "ccomp"):
-                sub = _subject(c)
-                if sub is not None:
-                    add(sub)
-                content |= _content(c)
-            if c.dep_ == "prep":
-                for g in c.children:
-                    if g.dep_ == "pobj":
-                        add(g)
-                        content |= _content(g)
-            if c.dep_ in ("dobj", "acl", "relcl") and t.pos_ == "VERB":
-                content |= _content(c)
-        if t.pos_ == "NOUN":
-            content |= _content(t)
-        content.discard(t.lemma_.lower())
-        out += [(r, t, frozenset(content)) for r in found if r]
-    return out
 
 
 def _stance_ok(doc: Doc, tok: Token, frame) -> bool:
@@ -477,6 +441,12 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
                 continue
             if any(c.dep_ == "nsubjpass" for c in tok.children) or tok.dep_ == "auxpass":
                 continue
+        if cat.endswith("_descriptor"):
+            # AUTHORING.md: a descriptor marks the *party* evaluated; "a consistent routine",
+            # "Amy was calm" evaluate no parent
+            targets = [t for t in targets if t != "child"]
+            if not targets:
+                continue
         if not targets:
             hits.append(CueHit(s, e, cat, None, voice, how))
         for target in targets:
@@ -519,63 +489,314 @@ def _evaluation_as_fact(doc, hits, statements, stmt_of, roles, author, fr) -> li
     return out
 
 
-def _failure_content(doc: Doc, h: CueHit) -> set[str]:
-    """What the failure is about: "did not send the messages" -> send, message."""
+# verbs whose object is asked to do something ("asked Ms F to", "directed both parents to")
+_ASKING = {"ask", "request", "invite", "instruct", "direct", "order", "require", "remind", "encourage",
+           "urge", "expect", "advise", "tell", "write", "prompt", "press", "chase"}
+# verbs whose subject commits itself ("Ms F agreed to bring Amy", "Mr B undertook to")
+_COMMITTING = {"agree", "undertake", "promise", "arrange", "consent", "accept"}
+# verbs whose addressee is a prepositional object ("arranged a session with Ms F", "suggested to Mr B")
+_ARRANGING = {"arrange", "book", "schedule", "propose", "suggest", "offer", "rearrange"}
+# communications a reply answers: "did not reply to her messages" records the messages themselves
+_COMMUNICATIONS = {"message", "text", "call", "letter", "email", "e-mail", "suggestion", "invitation",
+                   "request", "reminder", "offer", "proposal", "enquiry", "approach"}
+_REPLY_VERBS = {"reply", "respond", "answer", "acknowledge"}
+# the words that name one duty in different ways: a request to "bring Amy" is what
+# "did not make Amy available" fails; "invited to meet" is what "did not attend that meeting" fails
+_SAME_DUTY = {
+    "bring": "produce_child", "take": "produce_child", "available": "produce_child",
+    "send": "hand_over", "provide": "hand_over", "supply": "hand_over", "submit": "hand_over",
+    "forward": "hand_over", "email": "hand_over", "share": "hand_over", "produce": "hand_over",
+    "give": "hand_over", "return": "hand_over",
+    "attend": "attend", "meet": "attend", "meeting": "attend", "come": "attend",
+    "reply": "respond", "respond": "respond", "answer": "respond", "ring": "respond",
+    "call": "respond", "contact": "respond",
+    "test": "test", "testing": "test", "undergo": "test", "undertake": "test",
+    "consent": "consent",
+}
+# "before the next meeting", "by 5 May": when the duty is due, not what it is
+_WHEN_PREPS = {"before", "after", "by", "until", "on", "at", "during", "within", "in", "since", "from"}
+_ANAPHORIC_DETS = {"this", "that", "these", "those", "the", "such"}
+
+
+def _norm(lemma: str) -> str:
+    return _SAME_DUTY.get(lemma, lemma)
+
+
+def _heads(verb: Token) -> set[str]:
+    """The core of a predicate: its verb, objects and prepositional objects (heads only, normalised).
+
+    Modifiers are left out on purpose: "a hair strand alcohol test" and "the community alcohol
+    service" share a word but not a duty.
+    """
+    out = set()
+    if verb.pos_ in ("VERB", "ADJ", "NOUN") and verb.lemma_.lower() not in _LIGHT:
+        out.add(_norm(verb.lemma_.lower()))
+    for c in verb.children:
+        if c.dep_ in ("dobj", "obj", "attr", "acomp", "oprd", "dative"):
+            out |= _noun_heads(c)
+            if c.dep_ == "acomp":
+                out |= _heads(c)
+        elif c.dep_ == "prep" and c.lower_ not in _WHEN_PREPS:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out |= _noun_heads(g)
+        elif c.dep_ in ("xcomp", "ccomp", "conj") and c.pos_ in ("VERB", "ADJ", "AUX"):
+            out |= _heads(c)
+        elif c.dep_ in ("nsubj",) and verb.dep_ in ("ccomp", "xcomp") and verb.pos_ == "ADJ":
+            out |= _noun_heads(c)  # "make [the children available]"
+    return out - _LIGHT
+
+
+def _noun_heads(tok: Token) -> set[str]:
+    # "any of Oscar's meetings", "either of the two appointments": the noun after "of"
+    if tok.lower_ in ("any", "either", "all", "each", "none", "one", "two", "three", "some", "both") or tok.pos_ == "NUM":
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                return set().union(*[_noun_heads(g) for g in c.children if g.dep_ == "pobj"] or [set()])
+    if tok.pos_ in ("NOUN",) and not tok.is_stop:
+        out = {_norm(tok.lemma_.lower())}
+        out |= {_noun_heads(c).pop() for c in tok.children if c.dep_ == "conj" and _noun_heads(c)}
+        return out
+    return set()
+
+
+def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, frozenset]]:
+    """(party, word, core of what was asked) for every request, invitation, instruction, order,
+    agreement or arrangement in ``sent`` that names its addressee.
+
+    The addressee comes from the parse: the object of "asked / invited / directed" (or the
+    subject of "was asked"), the subject of "agreed / undertook" (a commitment), the
+    prepositional object of "arranged with / for", "an invitation to". The core is what was
+    asked ("to bring Amy to the office" -> bring, office): a later failure is supported only
+    by a request about the same duty (AUTHORING.md).
+    """
+    lemmas = _request_lemmas()
+    out = []
+    for t in sent:
+        lem = t.lemma_.lower()
+        if lem not in lemmas or t.pos_ not in ("VERB", "NOUN"):
+            continue
+        # "the proposed move", "the agreed time", "the planned visit" name no request
+        if t.dep_ == "amod" or any(c.dep_ == "neg" for c in t.children):
+            continue
+        found: set[str] = set()
+
+        def add(tok: Token | None) -> None:
+            if tok is None:
+                return
+            grp = ctx.group(tok)
+            if grp:
+                found.update(grp)
+                return
+            r = _party(ctx.role(tok))
+            if r:
+                found.add(r)
+            for c in tok.children:  # "Ms F and Mr B"
+                if c.dep_ == "conj":
+                    add(c)
+
+        kids = list(t.children)
+        pobj = {(c.lower_, g.i): g for c in kids if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"}
+        content: set[str] = set()
+        if t.pos_ == "VERB":
+            if lem in _ASKING or lem in _ARRANGING:
+                for c in kids:
+                    if c.dep_ in ("dobj", "obj", "dative", "iobj", "nsubjpass"):
+                        add(c)
+                for (p, _), g in pobj.items():
+                    if p in ("of", "to", "for", "with"):
+                        add(g)
+            if lem in _COMMITTING:
+                sub = _subject(t)
+                if sub is not None and sub.dep_ != "nsubjpass":
+                    add(sub)
+                for (p, _), g in pobj.items():
+                    if p in ("with", "for"):
+                        add(g)
+            for c in kids:  # "asked Ms F to", "asked that Ms F bring", "it was agreed that Mr B would"
+                if c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ in ("whether", "if") or m.tag_.startswith("W")
+                                             for m in c.children):
+                    continue  # "asks whether her dad is cross" is a question, not a request
+                if c.dep_ in ("xcomp", "ccomp"):
+                    add(_subject(c) if _subject(c) is not None and _subject(c).head == c else None)
+                    content |= _heads(c)
+            if not found and t.dep_ in ("advcl", "xcomp", "acl", "conj"):
+                # "wrote to Mr H asking him to", "sent Ms A eleven messages asking to arrange contact"
+                h = t.head
+                for c in h.children:
+                    if c.dep_ in ("dative", "dobj", "iobj"):
+                        add(c)
+                    if c.dep_ in ("prep", "dative") and c.lower_ == "to":
+                        for g in c.children:
+                            add(g)
+            if True:  # "arranged a session", "asked for consent", "asked both parents ... a timetable"
+                content |= {x for c in kids if c.dep_ in ("dobj", "obj") and _party(ctx.role(c)) is None
+                            for x in _noun_heads(c)}
+                content |= {x for (p, _), g in pobj.items() if _party(ctx.role(g)) is None and p not in _WHEN_PREPS
+                            for x in _noun_heads(g)}
+            if lem in _ARRANGING or lem in ("book", "schedule"):
+                content |= {_norm(lem)} if lem in _SAME_DUTY else set()
+        else:  # "the order that Mr B ...", "an invitation to Ms F", "a request for Ms F to"
+            for (p, _), g in pobj.items():
+                if p in ("to", "for", "with", "between"):
+                    add(g)
+            for c in kids:
+                if c.dep_ in ("acl", "relcl", "ccomp"):
+                    s = _subject(c)
+                    if s is not None and s.head == c:
+                        add(s)
+                    content |= _heads(c)
+                if c.dep_ == "poss" and lem in ("agreement", "undertaking"):
+                    add(c)
+        content.discard(_norm(lem))
+        out += [(r, t, frozenset(content)) for r in found if r]
+    return out
+
+
+_REQUEST_NOUNS = {"request", "invitation", "reminder", "offer", "suggestion", "proposal", "direction",
+                  "instruction", "arrangement", "order", "requirement", "agreement", "undertaking"}
+_REFUSING = {"refuse", "decline", "refusal", "reject", "turn"}
+
+
+def _failure_core(doc: Doc, h: CueHit) -> set[str] | None:
+    """What duty the failure is about: "did not send the messages" -> hand_over, message.
+
+    None when the failure only points back at a request ("had not facilitated this request",
+    "failed to do so", "did not attend that meeting", a bare "declined"): any earlier request to
+    the party supports it.
+    """
     tok = doc[h.start:h.end].root
+    if tok.dep_ == "prep" or tok.lower_ == "despite":  # "has not provided X, despite being asked"
+        tok = tok.head
     verb = tok
-    # "failed to bring Amy": the complement carries the content
-    for c in tok.children:
-        if c.dep_ == "xcomp":
+    for c in tok.children:  # "failed to bring Amy": the complement carries the duty
+        if c.dep_ in ("xcomp", "acl") and c.pos_ in ("VERB", "AUX"):
             verb = c
-    # "had not facilitated this request", "did not comply with the order": the object only
-    # points back at the request, so any earlier request to the party supports it
+    if tok.pos_ == "NOUN":  # "her refusal to engage", "failure to provide the messages"
+        verb = next((c for c in tok.children if c.dep_ in ("acl", "xcomp")), tok)
+    if verb.lower_ in ("do", "so") or any(c.lower_ == "so" for c in verb.children):
+        return None
     objs = [c for c in verb.children if c.dep_ in ("dobj", "obj")] + [
         g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
-    if any(o.lemma_.lower() in _ANAPHORIC and any(d.lower_ in ("this", "that", "these", "those", "the")
-                                                   for d in o.children) for o in objs):
-        return set()
-    content = _content(verb) | ({verb.lemma_.lower()} if verb.pos_ == "VERB" and verb.lemma_.lower() not in _LIGHT else set())
-    if tok.pos_ == "NOUN":  # "her refusal to engage", "failure to provide the messages"
-        content |= _content(tok)
-    return content - {"failure", "refusal", "unwillingness", "reluctance", "lack", "engagement"} | (
-        {"engage"} if "engagement" in content else set())
+    if any(o.lemma_.lower() in _ANAPHORIC | {"meeting", "session", "appointment", "visit", "request"}
+           and any(d.lower_ in ("this", "that", "these", "those") for d in o.children) for o in objs):
+        return None
+    if any(o.lemma_.lower() in _ANAPHORIC and any(d.lower_ == "the" for d in o.children) for o in objs):
+        return None
+    core = _heads(verb) | {_norm(c.lemma_.lower()) for o in objs for c in o.children
+                           if c.dep_ == "compound" and c.pos_ == "NOUN"}
+    core = core - {"failure", "refusal", "unwillingness", "reluctance", "lack", "engagement",
+                           "fail", "refuse", "decline", "neglect", "omit", "unwilling"}
+    if tok.pos_ == "NOUN" and "engagement" in tok.lemma_.lower() + " " + " ".join(t.lower_ for t in doc[h.start:h.end]):
+        core.add("engage")
+    return core or None
+
+
+def _antecedent_core(doc: Doc, h: CueHit, sent: Span) -> set[str] | None:
+    """The core of the clauses before an anaphoric failure in its own sentence, or None."""
+    out: set[str] = set()
+    for t in doc[sent.start:h.start]:
+        if t.pos_ == "VERB" and t.dep_ not in ("amod", "aux") and t.lemma_.lower() not in _LIGHT:
+            out |= {_norm(t.lemma_.lower())} | {x for c in t.children if c.dep_ in ("dobj", "obj") for x in _noun_heads(c)}
+    return (out - {"offer", "ask", "request", "invite", "say", "tell", "report", "note"}) or None
+
+
+def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Token | None:
+    """A request recorded in the failure's own sentence, if any.
+
+    "he wrote asking her to call and she did not reply", "declined the offer", "did not attend
+    the meetings that the school arranged", "failed to return it until after a reminder",
+    "did not reply to her messages". Not "had not facilitated this request" (which names the
+    request it presupposes without recording one) nor "offered to meet Amy but Ms F had not
+    facilitated this request" (an offer to do something is what a refusal turns down, not a
+    request to her).
+    """
+    root = doc[h.start:h.end].root
+    fverb = root
+    for c in root.children:
+        if c.dep_ in ("xcomp", "acl") and c.pos_ in ("VERB", "AUX"):
+            fverb = c
+    refusing = root.lemma_.lower() in _REFUSING
+    replying = fverb.lemma_.lower() in _REPLY_VERBS
+    req_words = _request_lemmas() | {"invitation", "reminder", "offer", "request", "suggestion",
+                                     "proposal", "direction", "instruction", "arrangement"}
+    for r, v, _c in _request_addressees(sent, ctx):
+        if r == h.target and not (h.start <= v.i < h.end):
+            if v.lemma_.lower() == "offer" and not refusing:
+                continue
+            return v
+    for t in sent:
+        if h.start <= t.i < h.end:
+            continue
+        lem = t.lemma_.lower()
+        near = t.head if t.dep_ in ("pobj", "dobj", "conj") else t
+        near = near.head if near.dep_ == "prep" else near
+        attached = near in (root, fverb) or (t.head.dep_ == "prep" and t.head.head in (root, fverb))
+        if replying and lem in _COMMUNICATIONS and t.pos_ == "NOUN" and not any(
+                d.lower_ in ("this", "that") for d in t.children):
+            return t  # "did not reply to her messages", "refused to answer his calls"
+        if lem not in req_words or any(c.dep_ == "neg" for c in t.children):
+            continue
+        if t.pos_ == "NOUN" and lem not in _REQUEST_NOUNS:  # "Tobi's communication book"
+            continue
+        if t.i > h.start and doc[max(t.i - 2, 0)].lower_ == "despite":
+            continue
+        if t.pos_ == "NOUN":
+            dets = {d.lower_ for d in t.children if d.dep_ == "det"}
+            possessed = any(d.dep_ == "poss" for d in t.children)
+            # "the request to meet Ama" only names a request; "declined the offer", "Mr M's
+            # offer", "after a reminder", "despite reminders" record one
+            if dets & _ANAPHORIC_DETS and not possessed and not (attached and (refusing or lem == "reminder")):
+                continue
+            if lem == "offer" and not refusing:
+                continue
+            return t
+        # "the meetings that the school arranged", "the handovers arranged under the order";
+        # not "a visit arranged for 3 May", which records no one asking her
+        agent = any(c.dep_ in ("nsubj", "agent") or (c.dep_ == "prep" and c.lower_ in ("under", "by"))
+                    for c in t.children)
+        if refusing and lem == "offer" and t.pos_ == "VERB" and t.i < h.start:
+            return t  # "he has offered to drive Hana to school and Ms T has refused"
+        if t.pos_ == "VERB" and t.dep_ in ("acl", "relcl") and agent and lem in ("arrange", "book", "schedule", "rearrange", "offer"):
+            if lem == "offer" and not refusing:
+                continue
+            return t  # "the meetings that the school arranged", "the handovers arranged under the order"
+    return None
 
 
 def _presupposition_checks(doc, hits, statements, stmt_of, ctx) -> list[CueHit]:
     """For each presupposed failure, look for the request it presupposes, earlier in the report.
 
     A request supports the failure when it was addressed to the same party and is about the
-    same thing (they share a content word: "asked Ms F to bring Amy" supports "Ms F did not
-    bring Amy", not "Ms F did not reply"). A failure that names no content of its own ("had
-    not facilitated this request") is supported by any earlier request to that party.
+    same duty (they share a core word, after folding words for one duty together: "asked Ms F
+    to bring Amy" supports "Ms F did not make Amy available", not "Ms F did not reply"). A
+    failure that names no duty of its own ("had not facilitated this request", "failed to do
+    so") is supported by any earlier request to that party; a request whose content the parse
+    cannot read supports only such failures.
     """
     out = []
-    requests: list[tuple[int, str, Token, frozenset]] = []  # (statement index, party, verb, content)
+    requests: list[tuple[int, str, Token, frozenset]] = []  # (statement index, party, verb, core)
     for k, sent in enumerate(statements):
         for r, verb, content in _request_addressees(sent, ctx):
             requests.append((k, r, verb, content))
     lemmas = sorted(_request_lemmas())
-    req_words = set(lemmas) | {"invitation", "reminder", "offer", "request"}
     for h in hits:
         if h.category != "presupposed_failure" or h.target is None:
             continue
         k = stmt_of[h.start]
-        want = _failure_content(doc, h) - _ANAPHORIC
+        want = _failure_core(doc, h)
+        if want is None:
+            # "The officer offered to meet Amy but Ms F had not facilitated this request": the
+            # anaphor's antecedent is in the sentence, so only a request about it will do
+            want = _antecedent_core(doc, h, statements[k])
+        refusing = doc[h.start:h.end].root.lemma_.lower() in _REFUSING
         found = [(kk, v, c) for kk, r, v, c in requests
-                 if r == h.target and kk < k and (not want or not c or want & c)]
-        # the same sentence may record the request itself: "he wrote asking her to call and
-        # she did not reply", "declined the offer", "failed to return it until after a reminder"
-        # "had not facilitated this request" names the request it presupposes, it does not
-        # record one; "declined the offer" does record the offer it turns down
-        negated = any(t.lower_ in _NEG for t in doc[h.start:h.end])
-        own = {t.i for t in doc[h.start:h.end].root.subtree} if negated else set()
-        found += [(k, t, frozenset()) for t in statements[k]
-                  if t.lemma_.lower() in req_words and not (h.start <= t.i < h.end) and t.i not in own
-                  # "offered to meet Amy but Ms F had not facilitated this request": an offer
-                  # to do something is not a request to her; "declined the offer" is
-                  and (t.lemma_.lower() != "offer" or t.pos_ == "NOUN")
-                  and not any(c.dep_ == "neg" for c in t.children)
-                  and not (t.i > h.start and doc[max(t.i - 2, 0)].lower_ == "despite")]
+                 if r == h.target and kk < k and (want is None or want & c
+                                                  # "I asked Mr B to write to Amy. He declined."
+                                                  or (refusing and k - kk <= 2))]
+        own = _same_sentence_support(doc, h, statements[k], ctx)
+        if own is not None:
+            found.append((k, own, frozenset()))
         if found:
             kk, v, c = found[-1]
             shared = ", ".join(sorted(want & c)) if want and c else "any request"

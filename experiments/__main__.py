@@ -20,7 +20,8 @@ from .registry import EXPERIMENTS
 log = logging.getLogger("experiments")
 
 
-def reproduce(*, quick: bool, seed: int, out: Path, only: list[str] | None = None) -> dict:
+def reproduce(*, quick: bool, seed: int, out: Path, only: list[str] | None = None,
+              readme: bool = True) -> dict:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -35,9 +36,10 @@ def reproduce(*, quick: bool, seed: int, out: Path, only: list[str] | None = Non
         metrics = mod.run(quick=quick, seed=seed, out=out)
         summary[name] = {"seconds": round(time.perf_counter() - t0, 1)}
         print(f"[reproduce] {name} done in {summary[name]['seconds']} s", flush=True)
-    from .report import render_readme
+    if readme:
+        from .report import render_readme
 
-    render_readme(out)
+        render_readme(out)
     return summary
 
 
@@ -49,13 +51,15 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--seed", type=int, default=0)
     r.add_argument("--out", type=Path, default=ROOT / "results")
     r.add_argument("--only", nargs="*", default=None, help="run only these experiments")
+    r.add_argument("--no-readme", action="store_true", help="do not rewrite experiments/README.md")
     sub.add_parser("list", help="name the registered experiments")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     if args.cmd == "list":
         print("\n".join(EXPERIMENTS))
         return 0
-    summary = reproduce(quick=args.quick, seed=args.seed, out=args.out, only=args.only)
+    summary = reproduce(quick=args.quick, seed=args.seed, out=args.out, only=args.only,
+                        readme=not args.no_readme)
     print(json.dumps(summary, indent=2))
     return 0
 

@@ -10,7 +10,11 @@ Splits are by report (``biaslens.corpora.load("s7synth")`` when available, else 
 per-writer hash split the tagger experiments use). Rules were tuned on train/dev only; the
 headline numbers are on ``test``.
 
-Run: ``python -m experiments.cue_eval [--split dev] [--errors CATEGORY]``.
+``corpora/s7heldout`` (another writer, unseen styles) is scored as a second test set; it has
+no train/dev and its errors are never listed.
+
+Run: ``python -m experiments.cue_eval [--split dev] [--errors CATEGORY]``,
+``python -m experiments.cue_eval --corpus s7heldout --split test``.
 """
 from __future__ import annotations
 
@@ -81,12 +85,33 @@ def splits_for(reports: list[dict]) -> tuple[dict[str, str], str]:
     return hash_split(reports), "hash_per_writer_70_10_20"
 
 
-def evaluate(split: str, *, nlp=None, errors: str | None = None) -> dict:
-    """P/R/F1 per category on one split (or "all" for every split)."""
+HELDOUT = Path(__file__).resolve().parents[1] / "corpora" / "s7heldout" / "authored"
+
+
+def load_heldout() -> tuple[list[dict], list[Path]]:
+    """``corpora/s7heldout``: reports by another writer in unseen styles, test only, never tuned on."""
+    files = sorted(HELDOUT.glob("*.json"))
+    return [json.loads(p.read_text(encoding="utf-8")) for p in files], files
+
+
+def evaluate(split: str, *, nlp=None, errors: str | None = None, corpus: str = "s7synth") -> dict:
+    """P/R/F1 per category on one split (or "all" for every split) of ``corpus``.
+
+    ``corpus="s7heldout"`` has a test split only; asking it for errors is refused (it is never
+    looked at for tuning).
+    """
     import biaslens
 
-    reports, _ = load_reports()
-    sp, how = splits_for(reports)
+    if corpus == "s7heldout":
+        if split != "test":
+            raise ValueError("s7heldout has a test split only")
+        if errors:
+            raise ValueError("s7heldout is held out: no error listing")
+        reports, _ = load_heldout()
+        sp, how = {r["report_id"]: "test" for r in reports}, "s7heldout (test only)"
+    else:
+        reports, _ = load_reports()
+        sp, how = splits_for(reports)
     nlp = nlp or biaslens.load()
     counts = {mode: defaultdict(Counter) for mode in ("span", "span+target")}
     examples = []
@@ -120,7 +145,7 @@ def evaluate(split: str, *, nlp=None, errors: str | None = None) -> dict:
                     if errors in (p["category"], "all"):
                         st = next((s.text for s in rep.statements if s.start <= p["start"] < s.end), "")
                         examples.append(("FP", r["report_id"], p, st))
-    res = {"split": split, "split_source": how, "n_reports": n_reports}
+    res = {"corpus": corpus, "split": split, "split_source": how, "n_reports": n_reports}
     for mode, cats in counts.items():
         per = {c: _prf(v["tp"], v["fp"], v["fn"]) for c, v in sorted(cats.items())}
         tot = Counter()
@@ -138,10 +163,12 @@ def run(*, quick: bool, seed: int, out: Path) -> dict:
     import biaslens
 
     reports, files = load_reports()
+    files = files + load_heldout()[1]
     nlp = biaslens.load()
-    metrics = {"test": evaluate("test", nlp=nlp)}
+    metrics = {"test": evaluate("test", nlp=nlp), "s7heldout_test": evaluate("test", nlp=nlp, corpus="s7heldout")}
     if not quick:
         metrics["dev"] = evaluate("dev", nlp=nlp)
+        metrics["train"] = evaluate("train", nlp=nlp)
     metrics["targets_met"] = {c: metrics["test"]["span"].get(c, {}).get("f1", 0.0) >= 0.85
                               for c in TARGET_CATS}
     write_result(out, NAME, metrics, config={"quick": quick, "matching": "char-span overlap, one-to-one"},
@@ -160,13 +187,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m experiments.cue_eval")
     ap.add_argument("--split", default="dev", help="train, dev, test or all")
     ap.add_argument("--errors", default=None, help="print errors of this category ('all' for every one)")
+    ap.add_argument("--corpus", default="s7synth", help="s7synth (train/dev/test) or s7heldout (test only)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    res = evaluate(args.split, errors=args.errors)
+    res = evaluate(args.split, errors=args.errors, corpus=args.corpus)
     if args.json:
         print(json.dumps({k: v for k, v in res.items() if k != "examples"}, indent=2))
     else:
-        print(f"split={res['split']} ({res['split_source']}), {res['n_reports']} reports")
+        print(f"corpus={res['corpus']} split={res['split']} ({res['split_source']}), {res['n_reports']} reports")
         for mode in ("span", "span+target"):
             print(f"\n[{mode}]\n" + _table(res, mode))
     for kind, rid, c, st in res.get("examples", []):

@@ -156,3 +156,62 @@ def test_bad_extra_lexicon(rows, code):
 
     with pytest.raises(biaslens.InputError, match=code):
         _entries(read_extra(rows) and rows)
+
+
+# (text, party, expected: True = unsupported_presupposition flagged) -- AUTHORING.md: flagged only
+# when no earlier statement records the request / agreement being made to that party about it
+PRESUPPOSITION = [
+    # a request about another duty does not support this one (shared modifier only)
+    ("I asked Mr Bell to provide a hair strand alcohol test by 14 March. "
+     "Mr Bell has not engaged with the community alcohol service.", "father", True),
+    # the same duty in other words: "bring the child" is what "make the child available" fails
+    ("I asked Ms Finch to bring the child to the office on 6 May. "
+     "Ms Finch did not make the child available on 6 May.", "mother", False),
+    # "the agreed time", "the proposed move" record no request
+    ("Ms Finch arrived after the agreed time. Ms Finch has not engaged with the parenting course.",
+     "mother", True),
+    # a group addressee: "each grandparent", "both parents"
+    ("I asked both parents to send me their work rotas by 10 May. Ms Finch did not send hers.",
+     "mother", False),
+    # a request in the same sentence
+    ("The school wrote to both parents asking them to attend a meeting, and Mr Bell did not attend.",
+     "father", False),
+    # a refusal right after the request it turns down
+    ("I asked Mr Bell to set out in writing how he would manage the school run. "
+     "Mr Bell declined to provide a written plan.", "father", False),
+    # the anaphor's antecedent is in its own sentence: an earlier request about something else
+    # does not support it
+    ("I asked Ms Finch for consent to contact her GP. "
+     "The officer offered to meet the child but Ms Finch had not facilitated this request.", "mother", True),
+    # a reply to someone's messages records the messages
+    ("Mr Bell said that he sent Ms Finch eleven messages and that she did not reply to any of them.",
+     "mother", False),
+    # a question is not a request
+    ("The child sometimes asks whether Mr Bell is still cross. Mr Bell refused to let the visitor in.",
+     "father", True),
+]
+
+
+@pytest.mark.parametrize("text,party,flagged", PRESUPPOSITION)
+def test_presupposition_search(nlp, text, party, flagged):
+    got, _ = cues(nlp, text)
+    fails = {g for g in got if g[1] == "presupposed_failure" and g[2] == party}
+    assert fails, got
+    assert any(g[1] == "unsupported_presupposition" and g[2] == party for g in got) == flagged, got
+
+
+@pytest.mark.parametrize("text,span,party", [
+    # the party whose content is hedged: possessor of the subject, subject of an extraposed clause
+    ("I met Ms Finch at the office. Her anxiety may be a factor in the delay.", "may", "mother"),
+    ("Mr Bell's drinking may affect his care of the child.", "may", "father"),
+    ("It is clear that Mr Bell loves the child.", "It is clear that", "father"),
+])
+def test_hedge_binds_to_hedged_party(nlp, text, span, party):
+    got, _ = cues(nlp, text)
+    assert any(g[0] == span and g[1] in ("hedge", "booster") and g[2] == party for g in got), got
+
+
+def test_descriptor_of_no_party_is_not_a_cue(nlp):
+    got, _ = cues(nlp, "The child has a consistent routine at school. Mr Bell was attentive.")
+    assert not any(g[0] == "consistent" for g in got), got
+    assert ("attentive", "positive_descriptor", "father", "author") in got
