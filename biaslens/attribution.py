@@ -7,6 +7,7 @@ whose doc carries ``doc.spans["biaslens_parties"]``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -37,6 +38,18 @@ def attribution_lemmas() -> dict[str, str]:
 
 def attribution_phrases() -> dict[str, str]:
     return {e.term: e.category for e in load_lexicon("attribution") if e.match == "lower"}
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, str], dict[str, list[tuple[int, list[str], str]]]]:
+    """Read-only lookups for :func:`frames`: lemma -> category, and the phrases by first word
+    as ``(lexicon position, words, category)``, so a statement is scanned once, not once per phrase."""
+    by_first: dict[str, list[tuple[int, list[str], str]]] = {}
+    for pos, (phrase, cat) in enumerate(attribution_phrases().items()):
+        words = phrase.split()
+        if words:
+            by_first.setdefault(words[0], []).append((pos, words, cat))
+    return attribution_lemmas(), by_first
 
 
 # The indexes below are read several times per statement by the tagger and the cue finder;
@@ -127,29 +140,28 @@ def frames(sent: Span) -> list[Frame]:
     doc = sent.doc
     roles = role_index(doc)
     author = _author_index(doc)
-    lemmas = attribution_lemmas()
-    phrases = attribution_phrases()
+    lemmas, by_first = _lexicon()
     out: list[Frame] = []
     low = [t.lower_ for t in sent]
-    # multiword and adverbial frames: "according to her", "reportedly", "in his account"
-    for phrase, cat in phrases.items():
-        words = phrase.split()
+    # multiword and adverbial frames: "according to her", "reportedly", "in his account";
+    # taken in lexicon order, then by position (the order the frames have always come in)
+    found = sorted((pos, k, words, cat) for k, w in enumerate(low) for pos, words, cat in by_first.get(w, ())
+                   if low[k:k + len(words)] == words)
+    for _, k, words, cat in found:
         n = len(words)
-        for k in range(len(low) - n + 1):
-            if low[k:k + n] == words:
-                start = sent.start + k
-                speaker = None
-                if words[0] == "according":
-                    obj = [t for t in doc[start:start + n + 6] if t.dep_ == "pobj" and t.head.i >= start]
-                    if obj:
-                        speaker = role_of(obj[0], roles, author)
-                elif words[-1] == "account" or words[-1] == "version":
-                    speaker = roles.get(start + 1)
-                else:
-                    root = sent.root
-                    subj = _subject(root)
-                    speaker = role_of(subj, roles, author) if subj is not None else None
-                out.append(Frame(start, start + n, cat, speaker, None))
+        start = sent.start + k
+        speaker = None
+        if words[0] == "according":
+            obj = [t for t in doc[start:start + n + 6] if t.dep_ == "pobj" and t.head.i >= start]
+            if obj:
+                speaker = role_of(obj[0], roles, author)
+        elif words[-1] == "account" or words[-1] == "version":
+            speaker = roles.get(start + 1)
+        else:
+            root = sent.root
+            subj = _subject(root)
+            speaker = role_of(subj, roles, author) if subj is not None else None
+        out.append(Frame(start, start + n, cat, speaker, None))
     for t in sent:
         if t.pos_ not in ("VERB",) or t.lemma_.lower() not in lemmas:
             continue

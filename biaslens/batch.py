@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -102,6 +103,11 @@ class BatchPack:
         doc.user_data[PAYLOAD_KEY] = json.dumps(pack(doc, n_boot=self.n_boot, seed=self.seed))
         # tuple-keyed notes do not survive msgpack (multiprocessing); the payload has them
         doc.user_data.pop("biaslens_cue_notes", None)
+        # only the payload is read back: without the tok2vec tensor and the span groups a
+        # short report's Doc serialises to a tenth of the bytes, which the main process has
+        # to deserialise alone when n_process > 1
+        doc.tensor = numpy.zeros((0,), dtype="float32")
+        doc.spans.clear()
         return doc
 
 
@@ -137,6 +143,7 @@ def batch_nlp(*, n_boot: int = DEFAULT_N_BOOT, seed: int = 0, backend: str = "de
     # the handler for components without their own (all of biaslens's): skip the doc, note
     # the failure; the batch records it as an error row and goes on
     nlp.default_error_handler = _on_error
+    nlp.get_pipe("biaslens_statements").set_error_handler(_on_error)  # it has its own pipe()
     return nlp
 
 
@@ -147,6 +154,10 @@ def _on_error(name, proc, docs, exc) -> None:  # never log the doc: it holds rep
     failures = getattr(_FAILURES, "list", None)
     if failures is not None:
         failures.append(type(exc).__name__)
+        # components that batch may fail docs out of input order: key by the doc's index
+        for doc in docs:
+            if getattr(doc, "_context", None) is not None:
+                _FAILURES.by_index[doc._context] = type(exc).__name__
     logger.warning("a report failed in component %s: %s", name, type(exc).__name__)
 
 
@@ -365,6 +376,7 @@ def score_chunk(jobs: Sequence[tuple[int, str, dict | None]], *, n_process: int 
     """
     nlp = batch_nlp(n_boot=n_boot, seed=seed)
     failures = _FAILURES.list = []
+    by_index = _FAILURES.by_index = {}
     longest = max((len(t) for _, t, _ in jobs), default=0)
     if longest >= nlp.max_length:
         nlp.max_length = longest + 1
@@ -385,7 +397,7 @@ def score_chunk(jobs: Sequence[tuple[int, str, dict | None]], *, n_process: int 
     k = 0
     for idx, _, _ in jobs:  # skipped docs failed, in order
         if idx not in out:
-            out[idx] = (None, failures[k] if k < len(failures) else "Error")
+            out[idx] = (None, by_index.get(idx) or (failures[k] if k < len(failures) else "Error"))
             k += 1
     return [(idx, *out[idx]) for idx, _, _ in jobs]
 

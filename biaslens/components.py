@@ -17,10 +17,11 @@ which :func:`biaslens.analyze` and ``nlp.pipe(..., as_tuples=True)`` users set.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch, raise_error
 
 from . import parties as P
 from .attribution import frames
@@ -138,8 +139,8 @@ class PartiesComponent:
         sents = list(doc.sents)
         sent_of = {}
         for k, s in enumerate(sents):
-            for t in s:
-                sent_of[t.i] = k
+            for i in range(s.start, s.end):  # indices only: no Token objects to build
+                sent_of[i] = k
         by_sent: dict[int, list[Span]] = {}
         for sp in spans:
             if sp.label_ == "author":
@@ -217,17 +218,51 @@ class StatementsComponent:
     def __init__(self, nlp: Language, name: str = "biaslens_statements", *, backend: str = "default") -> None:
         self.name = name
         self.backend = backend
+        self._error_handler = raise_error
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.predict(doc))
         return doc
 
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        """Label the statements of a batch of docs with one tagger call (same output as ``__call__``).
+
+        A doc that fails is handed to the error handler (``nlp.set_error_handler``) and the
+        rest of its batch is labelled doc by doc, as spaCy does for components without ``pipe``.
+        """
+        tagger = get_tagger(self.backend)
+        for batch in minibatch(docs, size=batch_size):
+            try:
+                groups = [statement_spans(doc) for doc in batch]
+                many = getattr(tagger, "predict_many", None)
+                preds = many(groups) if many is not None else [tagger.predict_spans(g) for g in groups]
+                results = [self._finish(doc, spans, p) for doc, spans, p in zip(batch, groups, preds)]
+            except Exception:
+                for doc in batch:
+                    doc.user_data.pop("biaslens_tagger_cache", None)
+                    doc.user_data.pop("biaslens_source_cache", None)
+                    try:
+                        yield self(doc)
+                    except Exception as exc:  # noqa: BLE001  (the handler decides)
+                        self._error_handler(self.name, self, [doc], exc)
+                continue
+            for doc, res in zip(batch, results):
+                self.set_annotations(doc, res)
+                yield doc
+
+    def set_error_handler(self, error_handler) -> None:
+        self._error_handler = error_handler
+
+    def get_error_handler(self):
+        return self._error_handler
+
     def predict(self, doc: Doc) -> list[tuple[Span, str, str, tuple[str, ...], float]]:
+        spans = statement_spans(doc)
+        return self._finish(doc, spans, get_tagger(self.backend).predict_spans(spans))
+
+    def _finish(self, doc: Doc, spans: list[Span], preds) -> list[tuple[Span, str, str, tuple[str, ...], float]]:
         from .tagger.source import source_and_targets
 
-        spans = statement_spans(doc)
-        tagger = get_tagger(self.backend)
-        preds = tagger.predict_spans(spans)
         out = []
         for span, (label, conf) in zip(spans, preds):
             # source and targets: biaslens.tagger.source (reuses the tagger's cached frames)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -48,23 +48,47 @@ def _entries(extra) -> list[LexEntry]:
     return packaged + user
 
 
-@lru_cache(maxsize=8)
-def _matcher(vocab: Vocab, extra_key: tuple) -> tuple[Matcher, dict[str, str]]:
-    from spacy.lang.en import English
+class _CueMatcher:
+    """Lexicon matcher: a ``PhraseMatcher`` on ``LOWER`` for exact-word entries, a token
+    ``Matcher`` only for the lemma entries (first word by lemma, the rest by ``LOWER``).
 
-    tok = English().tokenizer
-    matcher = Matcher(vocab)
-    sources: dict[str, str] = {}
-    for k, e in enumerate(_entries(list(dict(x) for x in extra_key) or None)):
-        words = [t.lower_ for t in tok(e.term)]
-        if e.match == "lemma":
-            pattern = [{"LEMMA": words[0]}] + [{"LOWER": w} for w in words[1:]]
-        else:
-            pattern = [{"LOWER": w} for w in words]
-        key = f"{e.category}|{k}"
-        matcher.add(key, [pattern])
-        sources[key] = e.source
-    return matcher, sources
+    One token ``Matcher`` with hundreds of patterns tried every pattern at every token and cost
+    about as much as the rest of the cue finder; the phrase matcher looks words up in a trie.
+    Calling it returns ``(start, end, category, entry)`` for every match, ordered longest
+    first, then by start, then by lexicon order, which is the order the single ``Matcher``
+    gave (it emitted same-span matches in pattern order).
+    """
+
+    def __init__(self, vocab: Vocab, entries: list[LexEntry]) -> None:
+        from spacy.lang.en import English
+
+        tok = English().tokenizer
+        self.lemma = Matcher(vocab)
+        self.phrase = PhraseMatcher(vocab, attr="LOWER")
+        self.n_lemma = 0
+        self.key_of: dict[int, tuple[str, int]] = {}  # match id -> (category, entry index)
+        for k, e in enumerate(entries):
+            words = [t.lower_ for t in tok(e.term)]
+            key = f"{e.category}|{k}"
+            self.key_of[vocab.strings.add(key)] = (e.category, k)
+            if e.match == "lemma":
+                self.lemma.add(key, [[{"LEMMA": words[0]}] + [{"LOWER": w} for w in words[1:]]])
+                self.n_lemma += 1
+            else:
+                self.phrase.add(key, [Doc(vocab, words=words, spaces=[False] * len(words))])
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, str, int]]:
+        found = self.phrase(doc) + (self.lemma(doc) if self.n_lemma else [])
+        out = [(s, e) + self.key_of[key] for key, s, e in found]
+        out.sort(key=lambda m: (-(m[1] - m[0]), m[0], m[3]))
+        return out
+
+
+@lru_cache(maxsize=8)
+def _matcher(vocab: Vocab, extra_key: tuple) -> tuple[_CueMatcher, dict[str, str]]:
+    entries = _entries(list(dict(x) for x in extra_key) or None)
+    sources = {f"{e.category}|{k}": e.source for k, e in enumerate(entries)}
+    return _CueMatcher(vocab, entries), sources
 
 
 def _freeze(extra) -> tuple:
@@ -366,8 +390,8 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
     statements = list(doc.spans.get("biaslens_statements", []))
     stmt_of = {}
     for k, s in enumerate(statements):
-        for t in s:
-            stmt_of[t.i] = k
+        for i in range(s.start, s.end):  # indices only: no Token objects to build
+            stmt_of[i] = k
     ctx = _Ctx(doc, statements, stmt_of, roles, author)
     frame_cache: dict[int, list] = {}
 
@@ -376,15 +400,11 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
             frame_cache[k] = frames(statements[k])
         return frame_cache[k]
 
-    raw = []
-    for key, start, end in matcher(doc):
-        cat = doc.vocab.strings[key].split("|")[0]
-        raw.append((start, end, cat))
-    # longest match wins within a category; one failure/attribution cue per token
-    raw.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+    # longest match wins within a category; one failure/attribution cue per token (the
+    # matcher returns its matches longest first, then by start)
     taken: dict[str, set[int]] = {}
     chosen = []
-    for s, e, cat in raw:
+    for s, e, cat, _ in matcher(doc):
         fam = "attr" if cat in STANCE_CATS else ("desc" if cat.endswith("_descriptor") else cat)
         occ = taken.setdefault(fam, set())
         if occ.intersection(range(s, e)):

@@ -139,14 +139,17 @@ def featurize(sent: Span, fr: list[Frame] | None = None,
         rule = decide(sent, fr, roles=roles, author=author)
     toks, plain = normalise_tokens(sent, roles)
     lex = _lex()
-    low_text = " ".join(t.lower_ for t in sent)
+    lows = [t.lower_ for t in sent]
+    low_text = " ".join(lows)
+    text = sent.text  # Span.text joins every token: build it once
+    stripped = text.strip()
     f: dict[str, object] = {
         "rule": rule.label, "rule_name": rule.rule,
         "heading": is_heading(sent),
-        "ends": sent.text.strip()[-1:] if sent.text.strip() else "",
-        "numbered": bool(_NUM_PREFIX.match(sent.text.strip())),
+        "ends": stripped[-1:] if stripped else "",
+        "numbered": bool(_NUM_PREFIX.match(stripped)),
         "n_tok_bin": min(len(sent) // 5, 8),
-        "all_caps": sent.text.isupper(),
+        "all_caps": text.isupper(),
         "opinion_frame": bool(OPINION_FRAMES.search(low_text)),
     }
     root = sent.root
@@ -174,31 +177,34 @@ def featurize(sent: Span, fr: list[Frame] | None = None,
             f[f"frame_verb={doc[fra.verb_i].lemma_.lower()}|{sp}"] = True
     f["n_frames"] = min(len(fr), 3)
     # first person, modals, perception and enquiry verbs, records
-    for t in sent:
-        low = t.lower_
-        lem = t.lemma_.lower()
+    neg_desc, pos_desc = lex.get("negative_descriptor", ()), lex.get("positive_descriptor", ())
+    # each attribute read is a string-store lookup: read each once per token, and only when needed
+    for t, low in zip(sent, lows):
+        pos = t.pos_
+        dep = t.dep_
         if t.i in author or low in ("i", "me", "my", "we", "our", "us"):
             f["first_person"] = True
-            if t.dep_ in ("nsubj", "nsubjpass") and t.head == root:
+            if dep in ("nsubj", "nsubjpass") and t.head == root:
                 f["first_person_subj"] = True
                 f[f"fp_verb={root.lemma_.lower()}"] = True
-        if t.tag_ == "MD" or (low in MODALS and t.pos_ == "AUX"):
+        if t.tag_ == "MD" or (low in MODALS and pos == "AUX"):
             f[f"modal={low}"] = True
             if t.head == root:
                 f["modal_root"] = True
-        if t.pos_ == "VERB" and lem in PERCEPTION:
-            f[f"percep={lem}"] = True
-            s2 = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            f[f"percep_subj={_role_class(role_of(s2, roles, author)) if s2 is not None else 'none'}"] = True
-        if t.pos_ == "VERB" and lem in ENQUIRY and t.head == t:
-            f[f"enquiry_subj={subj_role}"] = True
-        if t.pos_ == "VERB" and lem in RECORD_VERBS:
-            s2 = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if s2 is not None and s2.lemma_.lower() in RECORD_NOUNS:
-                f["record_verb"] = True
-        if t.dep_ in ("acomp", "attr", "oprd", "amod") and (low in lex.get("negative_descriptor", ())
-                                                             or low in lex.get("positive_descriptor", ())):
-            f[f"evaluative_{t.dep_}"] = True
+        if pos == "VERB":
+            lem = t.lemma_.lower()
+            if lem in PERCEPTION:
+                f[f"percep={lem}"] = True
+                s2 = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                f[f"percep_subj={_role_class(role_of(s2, roles, author)) if s2 is not None else 'none'}"] = True
+            if lem in ENQUIRY and t.head == t:
+                f[f"enquiry_subj={subj_role}"] = True
+            if lem in RECORD_VERBS:
+                s2 = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if s2 is not None and s2.lemma_.lower() in RECORD_NOUNS:
+                    f["record_verb"] = True
+        if dep in ("acomp", "attr", "oprd", "amod") and (low in neg_desc or low in pos_desc):
+            f[f"evaluative_{dep}"] = True
             if t.head == root:
                 f["evaluative_root"] = True
         if t.ent_type_ == "DATE":
