@@ -178,6 +178,7 @@ def compare(
     source: Optional[List[str]] = typer.Option(None, "--source", "-s", help="name=path, repeatable: --source interview=notes.docx"),
     parties: Optional[List[str]] = typer.Option(None, "--parties", "-p", help='role=alias, repeatable: -p mother="Ms F"'),
     html_out: Optional[Path] = typer.Option(None, "--html", help="Write the side-by-side HTML view"),
+    pseudonymise_out: bool = typer.Option(False, "--pseudonymise", help="Replace names and identifiers in the report and sources before comparing"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the full comparison as JSON"),
 ) -> None:
     """Hold a report to its sources: status of each attributed statement, omissions per party."""
@@ -206,7 +207,8 @@ def compare(
         # read everything before computing anything: nothing half-computed is written
         report_text = read(file)
         texts = {n: read(p) for n, p in paths.items()}
-        chk = _compare(report_text, texts, parties=_parse_parties(parties))
+        chk = _compare(report_text, texts, parties=_parse_parties(parties),
+                       pseudonymise=pseudonymise_out)
     except (_CliError, BiasLensError) as exc:
         _fail(err, str(exc))
     t = Table(title=f"biaslens compare: {file.name}")

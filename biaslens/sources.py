@@ -771,7 +771,7 @@ def compare(report: str | Report, sources: Mapping[str, str], *,
             parties: Mapping[str, Sequence[str]] | None = None,
             thresholds: Thresholds | None = None, use_embeddings: bool = True,
             n_boot: int = 1000, seed: int = 0, max_ratio: float = 50.0,
-            nlp=None) -> SourceCheck:
+            nlp=None, pseudonymise: bool = False, key: str | bytes | None = None) -> SourceCheck:
     """Hold a report to its sources.
 
     Parameters
@@ -792,6 +792,11 @@ def compare(report: str | Report, sources: Mapping[str, str], *,
         Warn (W220) when a source is more than this many times longer than the report.
     nlp : spacy.Language, optional
         A pipeline from :func:`biaslens.load` to reuse when ``report`` is text.
+    pseudonymise : bool
+        Replace names and identifiers in the report and every source *before* comparing, so
+        the result (frames, JSON, HTML) holds placeholders only ([MOTHER], [CHILD], ...).
+    key : str or bytes, optional
+        Secret for placeholders stable across a corpus (see :func:`biaslens.pseudonymise`).
 
     Returns
     -------
@@ -827,6 +832,14 @@ def compare(report: str | Report, sources: Mapping[str, str], *,
         rep = analyze(text, parties=parties, nlp=nlp)
     if parties is None:
         parties = {r: list(p.aliases) for r, p in rep.parties.items()}
+    if pseudonymise:
+        from .privacy import pseudonymise_text
+
+        child = tuple(rep.child.aliases) if rep.child else ()
+        srcs = {n: pseudonymise_text(t, parties, key=key, child=child) for n, t in srcs.items()}
+        rep = rep.pseudonymise(key=key)
+        text = rep.text
+        parties = {r: [f"[{r.upper()}]"] for r in parties}
     forms = _party_forms(parties)
 
     backend = "minilm"

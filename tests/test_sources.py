@@ -242,3 +242,19 @@ def test_minilm_scores_mirror_under_role_swap(nlp):
     np.testing.assert_allclose(a.matrices["notes"], b.matrices["notes"], atol=1e-5)
     assert [x.status for x in a.attributions] == [x.status for x in b.attributions]
     assert a.omission_shares["mother"] == b.omission_shares["father"]
+
+
+def test_compare_pseudonymised_outputs_hold_no_identifiers():
+    import json
+
+    import biaslens
+
+    chk = biaslens.compare(
+        "Ms Finch told me that Mr Bell was charged with assault in 2021 at Oakfield Primary School.",
+        {"police": "Mr Bell was arrested in 2021 but he was not charged. Ms Finch lives at 14 Mill Lane."},
+        parties={"mother": ["Ms Finch"], "father": ["Mr Bell"]}, use_embeddings=False,
+        pseudonymise=True)
+    assert [a.status for a in chk.attributions] == ["contradicted"]
+    for out in (json.dumps(chk.to_dict()), chk.to_html(), chk.to_frame().to_csv()):
+        for ident in ("Finch", "Bell", "Oakfield", "Mill Lane"):
+            assert ident not in out
