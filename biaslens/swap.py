@@ -213,13 +213,9 @@ def party_gender(role: str, aliases: Sequence[str]) -> str:
     ('n', 'f')
     """
     for a in aliases:
-        t = a.split()[0].rstrip(".") if a.split() else ""
-        if t in FEMALE:
-            return "f"
-        if t in MALE:
-            return "m"
-        if t in NEUTRAL:
-            return "n"
+        g = _title_gender(a)
+        if g:
+            return g
     head = _role_phrase(role).split()[-1] if _role_phrase(role) else ""
     return "f" if head in _F_WORDS else "m" if head in _M_WORDS else ""
 
@@ -338,14 +334,16 @@ def _quote_ids(text: str) -> list[int]:
     return ids
 
 
-def _other_gender(name: str, text: str, doc, party_spans: list[tuple[int, int]]) -> str:
+def _title_gender(name: str) -> str:
+    """'f', 'm' or 'n' from a leading title (Ms, Mr, Mx ...), '' when untitled."""
     t = name.split()[0].rstrip(".") if name.split() else ""
-    if t in FEMALE:
-        return "f"
-    if t in MALE:
-        return "m"
-    if t in NEUTRAL:
-        return "n"
+    return "f" if t in FEMALE else "m" if t in MALE else "n" if t in NEUTRAL else ""
+
+
+def _other_gender(name: str, text: str, doc, party_spans: list[tuple[int, int]]) -> str:
+    g = _title_gender(name)
+    if g:
+        return g
     # an untitled name (usually the child): the pronouns of sentences that mention it and no party
     votes = {"f": 0, "m": 0}
     pat = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
