@@ -290,6 +290,14 @@ def cues(report: Report, *, ax: "Axes | None" = None, categories: Sequence[str] 
 
 
 # -- framing forest plot ----------------------------------------------------------------------
+def _direction_labels(ax: "Axes", a: str, b: str) -> None:
+    """Which way is which is the question a reader asks first; say it in the parties' colours."""
+    ax.text(0.99, 1.01, f"framed worse: {a} \u2192", transform=ax.transAxes, ha="right",
+            va="bottom", fontsize="small", color=role_colour(a))
+    ax.text(0.01, 1.01, f"\u2190 {b}: framed worse", transform=ax.transAxes, ha="left",
+            va="bottom", fontsize="small", color=role_colour(b))
+
+
 def framing(data: Any, *, ax: "Axes | None" = None, a: str | None = None,
             b: str | None = None, n_boot: int = 2000, seed: int = 0,
             include_descriptive: bool = False, **kwargs: Any) -> "Axes":
@@ -389,11 +397,7 @@ def framing(data: Any, *, ax: "Axes | None" = None, a: str | None = None,
     span = np.nanmax(np.abs(np.concatenate([lo_a, hi_a, est_a, [0.1]])))
     ax.set_xlim(-1.15 * span, 1.15 * span)
     if pa and pb:
-        # Which way is which is the question a reader asks first; say it in the parties' colours.
-        ax.text(0.99, 1.01, f"framed worse: {pa} \u2192", transform=ax.transAxes, ha="right",
-                va="bottom", fontsize="small", color=role_colour(pa))
-        ax.text(0.01, 1.01, f"\u2190 {pb}: framed worse", transform=ax.transAxes, ha="left",
-                va="bottom", fontsize="small", color=role_colour(pb))
+        _direction_labels(ax, pa, pb)
     ax.set_xlabel(f"difference in rate ({pa} \u2212 {pb}), 95% bootstrap interval" if pa and pb
                   else "difference in rate, 95% bootstrap interval")
     ax.set_title(title, pad=18)
@@ -507,10 +511,7 @@ def corpus(results: Any, *, by: str | None = None, ax: "Axes | None" = None,
             span = max(span, float(np.nanmax(np.abs(gsel))))
     ax.set_xlim(-1.15 * span, 1.15 * span)
     if a and b:
-        ax.text(0.99, 1.01, f"framed worse: {a} \u2192", transform=ax.transAxes, ha="right",
-                va="bottom", fontsize="small", color=role_colour(a))
-        ax.text(0.01, 1.01, f"\u2190 {b}: framed worse", transform=ax.transAxes, ha="left",
-                va="bottom", fontsize="small", color=role_colour(b))
+        _direction_labels(ax, a, b)
     ax.set_xlabel("composite framing index" + (f" ({a} \u2212 {b})" if a and b else ""))
     if by:
         ax.set_ylabel(by)
