@@ -91,11 +91,16 @@ class PartiesComponent:
         self.resolve_pronouns = resolve_pronouns
 
     def __call__(self, doc: Doc) -> Doc:
-        given = doc.user_data.get("biaslens_parties")
-        pset = P.from_given(P.validate(given), doc.text) if given else P.detect(doc.text)
+        known = doc.user_data.get("biaslens_partyset")  # set by biaslens_neutral_parse
+        if known is not None:
+            pset = P.PartySet(**known)
+        else:
+            given = doc.user_data.get("biaslens_parties")
+            pset = P.from_given(P.validate(given), doc.text) if given else P.detect(doc.text)
         doc.user_data["biaslens_partyset"] = {"aliases": pset.aliases, "child": pset.child,
                                               "others": pset.others, "gender_of": pset.gender_of,
-                                              "detected": pset.detected}
+                                              "detected": pset.detected,
+                                              "child_gender": pset.child_gender}
         self.set_annotations(doc, self.match(doc, pset))
         return doc
 
@@ -135,7 +140,14 @@ class PartiesComponent:
         return spans
 
     def _pronouns(self, doc: Doc, spans: list[Span], pset: P.PartySet) -> list[Span]:
-        """Resolve he/she only when exactly one compatible person is in the window."""
+        """Resolve he/she only when exactly one compatible party is in the window.
+
+        The window is the pronoun's sentence up to the pronoun, else that and the previous
+        sentence. The rule is swap invariant by design: a role swap exchanges the two parties'
+        genders but not the child's or anyone else's, so the child or another named person in
+        the window blocks resolution whatever their gender, and a party of unknown gender
+        blocks it too. Only the parties' own titles ever decide between them.
+        """
         sents = list(doc.sents)
         sent_of = {}
         for k, s in enumerate(sents):
@@ -146,14 +158,14 @@ class PartiesComponent:
             if sp.label_ == "author":
                 continue
             by_sent.setdefault(sent_of.get(sp.start, 0), []).append(sp)
-        # other people mentioned by title, with their gender, also compete for a pronoun
-        others: dict[int, set[str]] = {}
+        # other people mentioned by title compete for a pronoun, whatever their title
+        others: set[int] = set()
         text = doc.text
         for name in pset.others:
             for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
                 sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 if sp is not None:
-                    others.setdefault(sent_of.get(sp.start, 0), set()).add(P._title_gender(name) or "?")
+                    others.add(sent_of.get(sp.start, 0))
         out = []
         for t in doc:
             low = t.lower_
@@ -161,16 +173,18 @@ class PartiesComponent:
                 continue
             g = "f" if low in PRONOUNS_F else "m"
             k = sent_of.get(t.i, 0)
+            compatible: set[str] = set()
+            blocked = False
             # the same sentence first, then the previous one as well
             for ks in ((k,), (k - 1, k)):
                 window = [sp for kk in ks for sp in by_sent.get(kk, []) if sp.start < t.i or kk < k]
                 roles = {sp.label_ for sp in window}
                 compatible = {r for r in roles if r != "child" and pset.gender_of.get(r) == g}
-                unknown = {r for r in roles if (r == "child" and pset.child_gender != g and pset.child_gender != "none") or (r != "child" and not pset.gender_of.get(r))}
-                other_g = set().union(*(others.get(kk, set()) for kk in ks))
-                if compatible or unknown or other_g:
+                blocked = ("child" in roles or any(kk in others for kk in ks)
+                           or any(r != "child" and not pset.gender_of.get(r) for r in roles))
+                if compatible or blocked:
                     break
-            if len(compatible) == 1 and not unknown and g not in other_g and "?" not in other_g:
+            if len(compatible) == 1 and not blocked:
                 sp = doc[t.i:t.i + 1]
                 sp.label_ = compatible.pop()
                 sp.kb_id_ = "pronoun"

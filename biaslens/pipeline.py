@@ -11,7 +11,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components  # noqa: F401  (registers the factories)
+from . import components, neutral  # noqa: F401  (register the factories)
 from .about import __version__
 from .errors import Errors, InputError, warn
 from .parties import validate
@@ -78,6 +78,10 @@ def load(*, backend: str = "default", model: str | None = None,
     mod = importlib.import_module(name)
     nlp = mod.load()
     nlp.add_pipe("biaslens_segmenter", before="parser")
+    # the statistical components see a role-neutral copy of each report (biaslens/neutral.py)
+    nlp.add_pipe("biaslens_neutral_parse", first=True)
+    for wrapped in nlp.get_pipe("biaslens_neutral_parse").components:
+        nlp.disable_pipe(wrapped[0])
     nlp.add_pipe("biaslens_parties")
     nlp.add_pipe("biaslens_statements", config={"backend": backend})
     nlp.add_pipe("biaslens_cues", config={"extra_lexicon": extra_lexicon})
