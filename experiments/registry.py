@@ -13,4 +13,5 @@ EXPERIMENTS: list[str] = [
     "bench_framing",
     "bench_sources",
     "bench_batch",
+    "figures",  # last: drawn from the result files above
 ]
