@@ -6,6 +6,7 @@ Each name is a module ``experiments/<name>.py`` exposing
 EXPERIMENTS: list[str] = [
     "pseudonymise_eval",
     "tagger_eval",
+    "agreement",
     "sources_eval",
     "cue_eval",
     "corpus_asymmetry",

@@ -93,17 +93,26 @@ def swap_invariance(items, preds) -> dict:
             "n_pairs": total, "changed_statements": examples[:20]}
 
 
-def newssd_eval(clf) -> dict:
-    """Zero-shot on NewsSD-ENG test: opinion -> SUBJ, anything else -> OBJ."""
+def newssd_rows() -> tuple[list[str], list[str]] | None:
+    """NewsSD-ENG test sentences and their SUBJ/OBJ labels, read from ../shared/data (or None)."""
     import csv
 
     path = shared_dir() / "data" / "newssd-eng" / "test.csv"
     if not path.is_file():
-        return {"skipped": f"{path} not found"}
+        return None
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     X = [" ".join(r["Sentence"].split()) for r in rows]
     y = ["SUBJ" if r["Label"].strip() == "SUBJ" else "OBJ" for r in rows]
+    return X, y
+
+
+def newssd_eval(clf) -> dict:
+    """Zero-shot on NewsSD-ENG test: opinion -> SUBJ, anything else -> OBJ."""
+    rows = newssd_rows()
+    if rows is None:
+        return {"skipped": f"{shared_dir() / 'data' / 'newssd-eng' / 'test.csv'} not found"}
+    X, y = rows
     pred = ["SUBJ" if p == "opinion" else "OBJ" for p in clf.predict(X)]
     return class_metrics(y, pred, labels=["OBJ", "SUBJ"])
 
