@@ -44,3 +44,25 @@ def test_stable_metrics_drops_timings_only():
 def test_generic_markdown_renders_tables():
     md = generic({"n": 3, "per_class": {"opinion": {"f1": 0.5, "support": 4}}})
     assert "| opinion | 0.500 | 4 |" in md
+
+
+def test_figures_are_drawn_from_result_files_and_reproducible(tmp_path):
+    import shutil
+
+    import matplotlib.image as mpimg
+
+    from experiments import figures
+    from experiments._common import ROOT
+
+    for name in ("tagger_eval", "cue_eval", "corpus_asymmetry_reports", "bench_batch"):
+        shutil.copy(ROOT / "results" / f"{name}.json", tmp_path / f"{name}.json")
+    m1 = figures.run(quick=True, seed=0, out=tmp_path)["figures"]
+    assert {"tagger_confusion.png", "tagger_ood.png", "cue_f1.png", "corpus_asymmetry.png",
+            "benchmarks.png", "example_report.png"} <= set(m1)
+    for name in m1:
+        img = mpimg.imread(tmp_path / "figures" / name)
+        assert img.ndim == 3 and img.shape[0] > 100 and img.shape[1] > 100, name
+    m2 = figures.run(quick=True, seed=0, out=tmp_path)["figures"]
+    assert {k: v["sha256"] for k, v in m1.items()} == {k: v["sha256"] for k, v in m2.items()}
+    record = json.loads((tmp_path / "figures.json").read_text())
+    assert "![tagger_confusion.png](../results/figures/tagger_confusion.png)" in figures.markdown(record)
