@@ -176,8 +176,9 @@ class _Ctx:
                     if tg in ("", g):
                         cands.append(("third_party", t))
                     continue
-                if r and self.compatible(r, g):
-                    cands.append((r, t))
+                noun = t if t.pos_ in ("NOUN", "PROPN", "PRON") or t.head == t else t.head
+                if r and self.compatible(r, g) and noun.tag_ not in ("NNS", "NNPS"):
+                    cands.append((r, t))  # "his" is never "the children"
             if not cands:
                 continue
             subj = [c for c in cands if c[1].dep_ in ("nsubj", "nsubjpass") or c[1].head.dep_ in ("nsubj", "nsubjpass")]
@@ -263,6 +264,73 @@ def _bind(tok: Token, category: str, ctx: "_Ctx", sent_roles: list[str]) -> tupl
                     return [r], "possessor of subject"
     uniq = [r for r in dict.fromkeys(sent_roles) if _party(r)]
     if len(uniq) == 1 and (subj is None or subj.lower_ not in _PRON_G):
+        return [uniq[0]], "sole party in statement"
+    return [], "unbound"
+
+
+def _possessor(noun: Token, ctx: "_Ctx") -> str | None:
+    """The party owning ``noun``, up its "of" and coordination chains: "her anxiety", "her
+    history of anxiety", "his drinking and low mood", "Ms F's prescribed medication"."""
+    t = noun
+    for _ in range(4):
+        for c in t.children:
+            if c.dep_ == "poss":
+                r = ctx.role(c)
+                return r if _party(r) or r == "child" else None
+        if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ == "of" and t.head.head.pos_ == "NOUN":
+            t = t.head.head
+        elif t.dep_ == "conj" and t.head.pos_ == "NOUN":
+            t = t.head
+        elif t.dep_ in ("compound", "amod") and t.head.pos_ == "NOUN":
+            t = t.head
+        else:
+            return None
+    return None
+
+
+def _bind_mental_health(tok: Token, ctx: "_Ctx", sent_roles: list[str]) -> tuple[list[str], str]:
+    """Whose mental health a reference is about (ANNOTATION.md section 4).
+
+    In order: the possessor ("her anxiety", "her history of anxiety"); the person who described
+    it ("the panic attacks he described"); the party the clause is about: its subject, the
+    possessor of a non-party subject ("her condition is stable on medication", "her low mood
+    had been treated with medication"), the object of an object-control verb ("it helps her to
+    cope with anxiety"); and, when a record or a professional is the subject ("GP records note
+    a diagnosis of ..."), the one party the statement names.
+    """
+    noun = tok if tok.pos_ in ("NOUN", "PROPN") else (tok.head if tok.dep_ in ("amod", "compound") else tok)
+    r = _possessor(noun, ctx)
+    if r:
+        return [r], "possessor"
+    for c in noun.children:
+        if c.dep_ == "relcl":
+            s = _subject(c)
+            if s is not None and s.head == c and _party(ctx.role(s)):
+                return [_party(ctx.role(s))], "the party who described it"
+    t = noun
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX"):
+            if t.dep_ == "xcomp":
+                obj = next((c for c in t.head.children if c.dep_ in ("dobj", "obj")), None)
+                if obj is not None and _party(ctx.role(obj)):
+                    return [_party(ctx.role(obj))], "object of the controlling verb"
+            sub = _subject(t)
+            if sub is not None:
+                grp = ctx.group(sub)
+                if grp:
+                    return grp, "group subject"
+                r = ctx.role(sub)
+                if _party(r) or r == "child":
+                    return [r], "clause subject" + (" (pronoun antecedent)" if sub.i not in ctx.roles and sub.lower_ in _PRON_G else "")
+                r = _possessor(sub, ctx) if sub.pos_ == "NOUN" else None
+                if r:
+                    return [r], "possessor of the clause subject"
+                break
+        if t.head == t:
+            break
+        t = t.head
+    uniq = [r for r in dict.fromkeys(sent_roles) if _party(r)]
+    if len(uniq) == 1:
         return [uniq[0]], "sole party in statement"
     return [], "unbound"
 
@@ -452,7 +520,12 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
             target = _party(speaker) if speaker != "child" else "child"
             hits.append(CueHit(s, e, cat, target, "author", how + (target or "a third party")))
             continue
-        targets, how = _bind(tok, cat, ctx, sent_roles)
+        if cat == "mental_health_reference":
+            targets, how = _bind_mental_health(tok, ctx, sent_roles)
+            if not targets:
+                continue  # ANNOTATION.md: the *party's* mental health; a heading or a service is none
+        else:
+            targets, how = _bind(tok, cat, ctx, sent_roles)
         voice = "reported" if any(f.speaker not in (None, "record") and in_scope(tok, f) for f in frs) else "author"
         if cat == "presupposed_failure":
             # a failure presupposed of nobody, of the child, or in a hypothetical bears on no party
@@ -461,6 +534,8 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
                 continue
             if any(c.dep_ == "nsubjpass" for c in tok.children) or tok.dep_ == "auxpass":
                 continue
+            if doc[s].lower_ in _ATTITUDE and not _attitude_to_duty(doc[s]):
+                continue  # "reluctance to agree to any increase" is an attitude, not a failed duty
         if cat.endswith("_descriptor"):
             # AUTHORING.md: a descriptor marks the *party* evaluated; "a consistent routine",
             # "Amy was calm" evaluate no parent
@@ -474,6 +549,7 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
     hits += _scare_quotes(doc, statements, ctx)
     hits += _evaluation_as_fact(doc, hits, statements, stmt_of, roles, author, fr)
     hits += _presupposition_checks(doc, hits, statements, stmt_of, ctx)
+    hits += _unattributed_contested(doc, statements, ctx, fr)
     hits.sort(key=lambda h: (h.start, h.end, CUE_CATEGORIES.index(h.category)))
     return hits
 
@@ -594,7 +670,10 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
     out = []
     for t in sent:
         lem = t.lemma_.lower()
-        if lem not in lemmas or t.pos_ not in ("VERB", "NOUN"):
+        if t.pos_ not in ("VERB", "NOUN"):
+            continue
+        if lem not in lemmas and not (lem in _INSTRUCTING and t.pos_ == "VERB" and _to_infinitive(t)) \
+                and not (t.pos_ == "NOUN" and lem in _REQUEST_NOUNS):
             continue
         # "the proposed move", "the agreed time", "the planned visit" name no request
         if t.dep_ == "amod" or any(c.dep_ == "neg" for c in t.children):
@@ -616,7 +695,7 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
                     add(c)
 
         kids = list(t.children)
-        pobj = {(c.lower_, g.i): g for c in kids if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"}
+        pobj = {(c.lower_, g.i): g for c in _preps(t) for g in c.children if g.dep_ == "pobj"}
         content: set[str] = set()
         if t.pos_ == "VERB":
             if lem in _ASKING or lem in _ARRANGING:
@@ -637,6 +716,8 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
                 if c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ in ("whether", "if") or m.tag_.startswith("W")
                                              for m in c.children):
                     continue  # "asks whether her dad is cross" is a question, not a request
+                if c.dep_ == "ccomp" and c.i < t.i:
+                    continue  # a clause before the verb is not what was asked ("Ms F is rigid ... Mr B proposed")
                 if c.dep_ in ("xcomp", "ccomp"):
                     add(_subject(c) if _subject(c) is not None and _subject(c).head == c else None)
                     content |= _heads(c)
@@ -649,6 +730,9 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
                     if c.dep_ in ("prep", "dative") and c.lower_ == "to":
                         for g in c.children:
                             add(g)
+            for c in kids:  # "asked Mr B for the name of his GP and for his consent to contact ..."
+                if c.dep_ in ("advcl", "conj") and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children):
+                    content |= {x for g in c.children if g.dep_ in ("nsubj", "nsubjpass") for x in _noun_heads(g)}
             if True:  # "arranged a session", "asked for consent", "asked both parents ... a timetable"
                 content |= {x for c in kids if c.dep_ in ("dobj", "obj") and _party(ctx.role(c)) is None
                             for x in _noun_heads(c)}
@@ -668,6 +752,32 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
                     content |= _heads(c)
                 if c.dep_ == "poss" and lem in ("agreement", "undertaking"):
                     add(c)
+            # "a request for her GP records", "an invitation to the review meeting": what was asked
+            content |= {x for (p, _), g in pobj.items() if p in ("for", "to") and _party(ctx.role(g)) is None
+                        for x in _noun_heads(g)}
+            if not found:
+                # the request noun with a verb of passing it on: "a request was made to Ms F",
+                # "I sent Ms F a request", "Ms F received an invitation", "Mr B was given a reminder"
+                h = t.head
+                hl = h.lemma_.lower()
+                if t.dep_ in ("dobj", "obj", "nsubjpass", "nsubj") and h.pos_ in ("VERB", "AUX"):
+                    if hl in _RECEIVING and t.dep_ in ("dobj", "obj"):
+                        sub = _subject(h)
+                        if sub is not None and sub.dep_ == "nsubj":
+                            add(sub)
+                    elif hl in _PASSING_ON:
+                        for c in h.children:
+                            if c.dep_ in ("dative", "iobj") or (c.dep_ == "nsubjpass" and c is not t) \
+                                    or (c.dep_ == "dobj" and c is not t and _party(ctx.role(c))):
+                                add(c)
+                        for c in _preps(h):
+                            for g in c.children:
+                                if g.dep_ != "pobj":
+                                    continue
+                                if c.lower_ == "to":
+                                    add(g)
+                                if c.lower_ == "for" and _party(ctx.role(g)) is None:
+                                    content |= _noun_heads(g)  # "was made to Ms F for her records"
         content.discard(_norm(lem))
         out += [(r, t, frozenset(content)) for r in found if r]
     return out
@@ -675,6 +785,30 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
 
 _REQUEST_NOUNS = {"request", "invitation", "reminder", "offer", "suggestion", "proposal", "direction",
                   "instruction", "arrangement", "order", "requirement", "agreement", "undertaking"}
+# verbs that pass a request noun to its addressee: "a request was made to Ms F", "sent Mr B a
+# reminder", "Ms F was given a direction"; and those whose subject is the addressee
+_PASSING_ON = {"make", "send", "give", "issue", "serve", "put", "pass", "email", "e-mail", "write",
+               "forward", "address", "extend", "repeat", "post", "deliver"}
+_RECEIVING = {"receive", "get", "accept"}
+# "told Ms F to return Amy", "was told to": an instruction only with a to-infinitive (otherwise
+# "told" reports speech)
+_INSTRUCTING = {"tell", "warn"}
+
+
+def _to_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+               for c in verb.children)
+
+
+def _preps(tok: Token) -> list[Token]:
+    """The prepositions attached to ``tok``, with coordinated ones: "asked Mr B for the name of
+    his GP and for his consent" gives both "for"s."""
+    out = []
+    for c in tok.children:
+        if c.dep_ == "prep":
+            out.append(c)
+            out += [x for x in c.conjuncts if x.dep_ in ("prep", "conj") and x.pos_ == "ADP"]
+    return out
 _REFUSING = {"refuse", "decline", "refusal", "reject", "turn"}
 
 
@@ -721,6 +855,33 @@ def _antecedent_core(doc: Doc, h: CueHit, sent: Span) -> set[str] | None:
     return (out - {"offer", "ask", "request", "invite", "say", "tell", "report", "note"}) or None
 
 
+# "reluctance to", "unwilling to": an attitude; it presupposes a duty only towards one
+# ("unwillingness to engage with the enquiries"), not towards any act ("unwilling to consider")
+_ATTITUDE = {"reluctance", "reluctant", "unwilling", "unwillingness"}
+# verbs of passing notice of what was due: "although Mrs C has passed on the dates"
+_NOTIFYING = {"pass", "send", "forward", "give", "tell", "inform", "remind", "notify", "email",
+              "e-mail", "text", "write", "share", "explain"}
+_CONCESSIVE = {"although", "though", "despite", "even", "while", "whilst"}
+
+
+def _attitude_to_duty(tok: Token) -> bool:
+    comp = next((c for c in tok.children if c.dep_ in ("xcomp", "acl") and c.pos_ in ("VERB", "AUX")), None)
+    return comp is not None and comp.lemma_.lower() in _compliance_lemmas()
+
+
+def _concessive_notice(root: Token, fverb: Token) -> Token | None:
+    """"has not attended any school events, although Mrs C has passed on the dates": a concessive
+    clause on the failure that records the party being given notice of what was due."""
+    for v in (fverb, root):
+        for c in v.children:
+            if c.dep_ != "advcl" or c.lemma_.lower() not in _NOTIFYING:
+                continue
+            if any(m.dep_ == "mark" and m.lower_ in _CONCESSIVE for m in c.children) and \
+                    not any(m.dep_ == "neg" for m in c.children):
+                return c
+    return None
+
+
 def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Token | None:
     """A request recorded in the failure's own sentence, if any.
 
@@ -740,6 +901,9 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
     replying = fverb.lemma_.lower() in _REPLY_VERBS
     req_words = _request_lemmas() | {"invitation", "reminder", "offer", "request", "suggestion",
                                      "proposal", "direction", "instruction", "arrangement"}
+    told = _concessive_notice(root, fverb)
+    if told is not None:
+        return told
     for r, v, _c in _request_addressees(sent, ctx):
         if r == h.target and not (h.start <= v.i < h.end):
             if v.lemma_.lower() == "offer" and not refusing:
@@ -835,3 +999,139 @@ def _presupposition_checks(doc, hits, statements, stmt_of, ctx) -> list[CueHit]:
             hits[i] = CueHit(h.start, h.end, h.category, h.target, h.voice,
                              h.note + "; " + supported[(h.start, h.end, h.target)])
     return [c for c in out if not c.note.startswith("__supported__")]
+
+
+# --- unattributed contested matters (ANNOTATION.md section 2 rule 5) --------------------------
+# verbs of stopping contact name one contested act in different ways ("stopped the visits" /
+# "has never cancelled a Saturday" / "never prevented contact")
+_STOPPING = {"stop": "stop", "cancel": "stop", "prevent": "stop", "withhold": "stop", "suspend": "stop",
+             "end": "stop", "block": "stop", "halt": "stop", "pause": "stop"}
+_DENIAL = {"deny", "dispute", "reject", "refute", "contest", "challenge"}
+# predicates of an enquiry, a record or a plain circumstance, never a contested act of a party
+_NOT_CONTESTED = {"be", "have", "do", "get", "go", "live", "meet", "see", "speak", "attend", "apply",
+                  "say", "tell", "report", "state", "explain", "describe", "write", "telephone",
+                  "ring", "call_author", "visit", "separate", "marry", "work", "move_in", "start",
+                  "want", "wish", "agree", "ask", "request", "oppose", "seek", "make", "take",
+                  "give", "provide", "show_author", "note", "observe", "appear", "seem", "look"}
+
+
+def _act_key(tok: Token) -> str:
+    lem = tok.lemma_.lower()
+    return _STOPPING.get(lem, lem)
+
+
+def _matter(sent: Span, ctx: "_Ctx") -> tuple[Token, str, set[str]] | None:
+    """(predicate, party, act keys) of a statement asserting a party's act in the author's voice.
+
+    The predicate is the main verb ("Mr B has stopped the visits"), or the verb of the clause
+    after "It is noted that"; the party is its subject. For a copular predicate ("was under the
+    influence of drugs") the keys are its nouns, else the verb itself.
+    """
+    roots = [t for t in sent if t.dep_ == "ROOT"]  # "7.3 It is noted that ...": the numbering is a root too
+    v = next((t for t in roots if t.pos_ in ("VERB", "AUX")), sent.root)
+    sub = _subject(v)
+    if sub is not None and (sub.lower_ == "it" or sub.dep_ == "expl"):
+        inner = next((c for c in v.children if c.dep_ in ("ccomp", "csubj", "csubjpass")), None)
+        if inner is None:
+            return None
+        v, sub = inner, _subject(inner)
+    if sub is None or v.pos_ not in ("VERB", "AUX"):
+        return None
+    if any(c.dep_ == "nsubjpass" for c in v.children) or any(c.dep_ == "aux" and c.lower_ in _MODAL_AUX for c in v.children):
+        return None
+    party = _party(ctx.role(sub))
+    if party is None or party == "child":
+        return None
+    if v.lemma_.lower() == "be":
+        keys = {g.lemma_.lower() for c in v.children if c.dep_ == "prep"
+                for g in c.subtree if g.pos_ == "NOUN" and g.dep_ == "pobj"}
+        if not keys:
+            return None
+        return v, party, keys
+    key = _act_key(v)
+    if key in _NOT_CONTESTED or key in _LIGHT:
+        return None
+    return v, party, {key}
+
+
+def _disputes(doc: Doc, other: Span, party: str, keys: set[str], copular: bool, ctx: "_Ctx",
+              speaker: str | None, other_frames: list) -> Token | None:
+    """The word in ``other`` (someone's reported account) that shows the matter disputed: the
+    party's own account of the same act, negated or denied ("he has not stopped them", "denies
+    that she discourages"), or another party's allegation that the party did it."""
+    if speaker in (None, "author", "record", "third_party", "child"):
+        return None
+    for t in other:
+        if copular:
+            if not (t.pos_ == "NOUN" and t.lemma_.lower() in keys):
+                continue
+        elif not (t.pos_ == "VERB" and _act_key(t) in keys):
+            continue
+        if speaker == party:
+            clause = [t] + [a for a in t.ancestors][:4]
+            negated = any(c.dep_ == "neg" for x in clause for c in x.children)
+            denied = any(x.lemma_.lower() in _DENIAL for x in other)
+            # "has only cancelled when she was unwell": the act conceded only in part
+            qualified = any(c.lower_ == "only" for c in t.children)
+            # "Ms P insists that the visits she cancelled were called off because ...": an account
+            # the report itself frames as contested
+            distanced = any(f.category == "distancing_attribution" and f.speaker == party
+                            for f in other_frames)
+            if negated or denied or qualified or distanced:
+                return t
+        else:
+            subj = _clause_subject(t)
+            if subj is not None and _party(ctx.role(subj)) == party:
+                return t
+    return None
+
+
+def _attributes(doc: Doc, frame) -> bool:
+    """Does this frame attribute the statement to someone? Not "Mr B showed Amy a message"
+    (conduct, no reported clause) nor "It is noted"."""
+    if frame.verb_i is None:
+        return True
+    v = doc[frame.verb_i]
+    lem = v.lemma_.lower()
+    if lem in _NOT_STANCE:
+        return False
+    return not (lem in _CLAUSE_ONLY and not any(c.dep_ in ("ccomp", "xcomp") for c in v.children))
+
+
+def _unattributed_contested(doc: Doc, statements: list[Span], ctx: "_Ctx", fr) -> list[CueHit]:
+    """ANNOTATION.md rule 5: a party's act stated in the author's own voice, unattributed, when
+    the report elsewhere shows the matter is disputed (the party denies it, or another party
+    alleges it). Observations only: a cited record ("Police records show ...") is attributed."""
+    accounts = [(j, st) for j, st in enumerate(statements)
+                if st.label_ == "allegation" and _party(st.kb_id_ or None)]
+    if not accounts:
+        return []
+    out = []
+    for k, sent in enumerate(statements):
+        if sent.label_ != "observation" or (sent.kb_id_ or "author") != "author":
+            continue
+        if any(f.speaker not in (None, "author") and _attributes(doc, f) for f in fr(k)):
+            continue
+        m = _matter(sent, ctx)
+        if m is None:
+            continue
+        v, party, keys = m
+        copular = v.lemma_.lower() == "be"
+        for j, other in accounts:
+            if j == k:
+                continue
+            w = _disputes(doc, other, party, keys, copular, ctx, other.kb_id_, fr(j))
+            if w is None:
+                continue
+            start = min([c.i for c in v.children if c.dep_ in ("aux", "neg")] + [v.i])
+            ends = [v.i + 1] + [c.right_edge.i + 1 for c in v.children
+                                if c.dep_ in ("dobj", "obj", "acomp", "attr", "oprd", "dative")]
+            first_prep = next((c for c in v.children if c.dep_ == "prep" and c.i > v.i), None)
+            if copular and first_prep is not None:
+                ends.append(first_prep.right_edge.i + 1)
+            end = min(max(ends), sent.end)
+            out.append(CueHit(start, end, "unattributed_contested", party, "author",
+                              f"stated in the author's voice; disputed in statement {j} "
+                              f"({other.kb_id_}'s account, {w.lemma_!r} at characters {w.idx}-{w.idx + len(w.text)})"))
+            break
+    return out

@@ -99,7 +99,7 @@ PRESUP = [
 
 
 @pytest.mark.parametrize("text,target,supported", PRESUP)
-def test_presupposition_search(nlp, text, target, supported):
+def test_presupposition_search_notes(nlp, text, target, supported):
     got, r = cues(nlp, text)
     fails = [c for c in r.cues if c.category == "presupposed_failure" and c.target == target]
     assert fails, got
@@ -215,3 +215,151 @@ def test_descriptor_of_no_party_is_not_a_cue(nlp):
     got, _ = cues(nlp, "The child has a consistent routine at school. Mr Bell was attentive.")
     assert not any(g[0] == "consistent" for g in got), got
     assert ("attentive", "positive_descriptor", "father", "author") in got
+
+
+# -- issue 4: what counts as a recorded request, and the mirror of every case ------------------
+def swap_parties(text: str) -> str:
+    """The same text with the two parties' names and pronouns exchanged."""
+    import re
+
+    out = text.replace("Ms Finch", "\0").replace("Mr Bell", "Ms Finch").replace("\0", "Mr Bell")
+    # object "her" (before "to", "against", punctuation) is "him"; otherwise "her" is possessive
+    out = re.sub(r"\bher(?= (?:to|against|at|in)\b|[.,])", "\1", out)
+    pairs = {"her": "his", "his": "her", "him": "her", "she": "he", "he": "she", "Her": "His",
+             "His": "Her", "She": "He", "He": "She", "herself": "himself", "himself": "herself"}
+    out = re.sub(r"\b(" + "|".join(pairs) + r")\b", lambda m: pairs[m.group(1)], out)
+    return out.replace("\1", "him")
+
+
+FILLER = " The child is seven. The child attends Oakfield Primary School. The child likes drawing. "
+# (request sentence, failure sentence, party); the failure is supported by the request, and
+# unsupported without it; filler keeps the request out of the "refusal right after" window
+REQUEST_FORMS = [
+    ("Ms Finch was asked to bring the child to the office on 3 May.", "Ms Finch did not bring the child.", "mother"),
+    ("Ms Finch had agreed to bring the child to the office on 3 May.", "Ms Finch failed to bring the child.", "mother"),
+    ("It was agreed that Ms Finch would bring the child to the contact centre.", "Ms Finch did not bring the child.", "mother"),
+    ("The court ordered Ms Finch to make the child available every Saturday.",
+     "Ms Finch did not make the child available on 5 May.", "mother"),
+    ("The order of 4 May required Ms Finch to make the child available for a video call every Sunday.",
+     "Ms Finch failed to make the child available for the calls.", "mother"),
+    ("Ms Finch was directed to file a statement by 1 June.", "Ms Finch has not filed the statement.", "mother"),
+    ("By an order dated 1 March, Ms Finch was required to attend a parenting course.",
+     "Ms Finch did not attend the course.", "mother"),
+    # nominal requests passed on by another verb
+    ("A request was made to Ms Finch for her GP records.", "Ms Finch did not provide her GP records.", "mother"),
+    ("I sent Ms Finch a request for her GP records.", "Ms Finch did not provide her GP records.", "mother"),
+    ("Ms Finch received an invitation to the review meeting.", "Ms Finch did not attend the meeting.", "mother"),
+    # "told ... to" is an instruction, "told that" is not
+    ("Ms Finch was told to return the child by 6pm.", "Ms Finch did not return the child by 6pm.", "mother"),
+    # coordinated requests: "for the name ... and for her consent"
+    ("I asked Ms Finch for the name of her GP and for her consent to contact the surgery.",
+     "Ms Finch declined to give consent.", "mother"),
+]
+
+
+@pytest.mark.parametrize("request_s,failure,party", REQUEST_FORMS)
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_request_forms_support_the_failure(nlp, request_s, failure, party, mirrored):
+    texts = {"with": request_s + FILLER + failure, "without": FILLER.strip() + " " + failure}
+    if mirrored:
+        texts = {k: swap_parties(v) for k, v in texts.items()}
+        party = {"mother": "father", "father": "mother"}[party]
+    for kind, text in texts.items():
+        got, _ = cues(nlp, text)
+        assert any(g[1] == "presupposed_failure" and g[2] == party for g in got), (kind, got)
+        flagged = any(g[1] == "unsupported_presupposition" and g[2] == party for g in got)
+        assert flagged == (kind == "without"), (kind, got)
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_request_to_the_other_party_or_a_told_report_does_not_support(nlp, mirrored):
+    for text in ("Ms Finch was told that the child had a cold." + FILLER + "Ms Finch did not bring the child.",
+                 "Mr Bell was asked to bring the child to the office." + FILLER + "Ms Finch did not bring the child."):
+        party = "mother"
+        if mirrored:
+            text, party = swap_parties(text), "father"
+        got, _ = cues(nlp, text)
+        assert any(g[1] == "unsupported_presupposition" and g[2] == party for g in got), got
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_concessive_notice_supports_the_failure(nlp, mirrored):
+    text = "Mr Bell has not attended any school events, although Ms Finch has passed on the dates."
+    party = "father"
+    if mirrored:
+        text, party = swap_parties(text), "mother"
+    got, _ = cues(nlp, text)
+    assert any(g[1] == "presupposed_failure" and g[2] == party for g in got), got
+    assert not any(g[1] == "unsupported_presupposition" for g in got), got
+
+
+def test_attitude_is_a_failure_only_towards_a_duty(nlp):
+    got, _ = cues(nlp, "Mr Bell's reluctance to agree to any increase in the child's time is understandable.")
+    assert not any(g[1] == "presupposed_failure" for g in got), got
+    got, _ = cues(nlp, "Mr Bell's unwillingness to engage with the enquiries is concerning.")
+    assert any(g[1] == "presupposed_failure" and g[2] == "father" for g in got), got
+
+
+# -- unattributed contested matters (ANNOTATION.md section 2 rule 5) --------------------------
+CONTESTED = [
+    # the party denies it
+    ("Mr Bell told me that he has never stopped the overnight stays.",
+     "Mr Bell has stopped the overnight stays since January.", "father", "has stopped"),
+    ("Mr Bell denies that he discourages the child from talking about her mother.",
+     "Mr Bell discourages the child from talking about her mother.", "father", "discourages"),
+    # the other party alleges it
+    ("Ms Finch told the social worker that Mr Bell pushed her against a wall in February.",
+     "Mr Bell pushed Ms Finch against a wall in February.", "father", "pushed"),
+    # the party's own account that the report frames as contested, or only concedes in part
+    ("Mr Bell told me that he has only cancelled contact when he was unwell.",
+     "Mr Bell has cancelled contact at short notice.", "father", "has cancelled"),
+]
+
+
+@pytest.mark.parametrize("account,fact,party,span", CONTESTED)
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_unattributed_contested(nlp, account, fact, party, span, mirrored):
+    text = account + " I met the child at school. " + fact
+    if mirrored:
+        text, party = swap_parties(text), {"mother": "father", "father": "mother"}[party]
+    got, _ = cues(nlp, text)
+    assert any(g[1] == "unattributed_contested" and g[2] == party and g[0].startswith(span) for g in got), got
+
+
+def test_uncontested_or_attributed_matter_is_not_flagged(nlp):
+    # the party agrees: nothing disputed
+    got, _ = cues(nlp, "Mr Bell told me that he stopped the overnight stays in January. "
+                       "Mr Bell has stopped the overnight stays since January.")
+    assert not any(g[1] == "unattributed_contested" for g in got), got
+    # the matter is attributed to a record, not stated in the author's own voice
+    got, _ = cues(nlp, "Mr Bell denies that he pushed Ms Finch. "
+                       "Police records show that Mr Bell pushed Ms Finch against a wall.")
+    assert not any(g[1] == "unattributed_contested" for g in got), got
+
+
+# -- whose mental health ----------------------------------------------------------------------
+MENTAL_HEALTH = [
+    ("I met Ms Finch at the office. Her history of anxiety may affect her care of the child.", "anxiety", "mother"),
+    ("Ms Finch told me that her condition is stable on medication.", "medication", "mother"),
+    ("Ms Finch said that her low mood had been treated by her GP with medication.", "medication", "mother"),
+    ("I met Ms Finch at the office. She maintains that it helps her to cope with anxiety.", "anxiety", "mother"),
+    ("GP records note a diagnosis of bipolar disorder in 2016 and several periods when Ms Finch stopped "
+     "taking her medication.", "bipolar", "mother"),
+    ("The panic attacks Ms Finch described may be affecting her judgement.", "panic attacks", "mother"),
+    # "his" is the father, never "the children"
+    ("The children have experienced neglect in Mr Bell's care, and this is linked to his low mood.", "low mood", "father"),
+]
+
+
+@pytest.mark.parametrize("text,span,party", MENTAL_HEALTH)
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_mental_health_binds_to_its_party(nlp, text, span, party, mirrored):
+    if mirrored:
+        text, party = swap_parties(text), {"mother": "father", "father": "mother"}[party]
+    got, _ = cues(nlp, text)
+    assert any(g[0] == span and g[1] == "mental_health_reference" and g[2] == party for g in got), got
+
+
+def test_mental_health_of_no_party_or_demeanour_is_not_a_cue(nlp):
+    got, _ = cues(nlp, "3.0 Mental Health\n\nMr Bell appeared anxious during the meeting.")
+    assert not any(g[1] == "mental_health_reference" for g in got), got

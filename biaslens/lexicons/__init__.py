@@ -22,7 +22,7 @@ NAMES = ("attribution", "hedges", "boosters", "failures", "requests", "descripto
          "mental_health", "pattern", "stance_frames", "compliance")
 #: lexicons that are not cue categories themselves but steer the cue finder
 AUXILIARY = ("requests", "stance_frames", "compliance")
-VERSION = "1.2"
+VERSION = "1.3"
 
 
 @dataclass(frozen=True)
