@@ -61,7 +61,10 @@ _CONTACT_RX = {
     "office": re.compile(r"\boffice\b|\bat the (?:court|Cafcass) (?:building|centre)", re.I),
     "telephone": re.compile(r"\btelephone|\bby phone\b|\bphone call|\bover the phone|\bvideo call|"
                             r"\bon Teams\b|\bby Zoom\b|\bvirtual(?:ly)?\b", re.I),
-    "observed_with_child": re.compile(r"\bobserv(?:ed|ation of)\b", re.I),
+    # "I saw Amy with her mother", "Amy was seen with Ms F": a contact *with* the child (the
+    # child must be named too, checked in contacts_frame)
+    "observed_with_child": re.compile(r"\bobserv(?:ed|ation of)\b|\b(?:saw|seen|met)\b[^.]{0,60}"
+                                      r"\b(?:with|together)\b", re.I),
     "invited_with_child": re.compile(r"\binvit(?:ed|ation)\b", re.I),
     "documents_read": re.compile(r"\b(?:read|reviewed|considered|received)\b[^.]{0,80}\b(?:statement|"
                                  r"letter|email|e-mail|messages|documents?|application|C1A|"
@@ -271,6 +274,44 @@ def parity_frame(report: Report) -> "pd.DataFrame":
         minutes[role] = float(sub.drop_duplicates("statement_id").minutes.fillna(0).sum())
     out["contacts_total"] = out[list(CONTACTS)].sum(axis=1)
     out["contact_minutes"] = minutes
+    return out
+
+
+def parity_long(report: Report) -> "pd.DataFrame":
+    """Per party and contact kind: how many recorded contacts and their minutes (long format).
+
+    The table behind the assessment-parity panel of :func:`biaslens.plot.attributions`: one
+    row per (party, contact kind), every kind of :data:`CONTACTS` for every party, zeros
+    included, so a contact recorded with one party and not the other shows as a 1 against a 0.
+    ``minutes`` sums the durations given in those statements (NaN when none is given);
+    ``gap`` is True on the rows of a kind that another party had and this one did not.
+
+    Examples
+    --------
+    >>> import biaslens
+    >>> from biaslens.hearing import parity_long
+    >>> r = biaslens.analyze("I saw Amy with Ms Finch at the office for an hour.",
+    ...                      parties={"mother": ["Ms Finch"], "father": ["Mr Bell"]})
+    >>> t = parity_long(r).set_index(["party", "contact"])
+    >>> int(t.loc[("mother", "office"), "count"]), int(t.loc[("father", "office"), "count"])
+    (1, 0)
+    >>> bool(t.loc[("father", "observed_with_child"), "gap"])
+    True
+    """
+    import numpy as np
+    import pandas as pd
+
+    cf = contacts_frame(report)
+    rows = []
+    for role in report.parties:
+        for kind in CONTACTS:
+            sub = cf[(cf.party == role) & (cf.contact == kind)]
+            m = sub.minutes.dropna()
+            rows.append({"party": role, "contact": kind, "count": int(len(sub)),
+                         "minutes": float(m.sum()) if len(m) else np.nan})
+    out = pd.DataFrame(rows, columns=["party", "contact", "count", "minutes"])
+    had = out.groupby("contact")["count"].transform("max") > 0
+    out["gap"] = had & (out["count"] == 0)
     return out
 
 

@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
 
-__all__ = ["role_colour", "LABEL_COLOURS", "ROLE_COLOURS", "attributions", "framing", "cues",
-           "corpus"]
+__all__ = ["role_colour", "LABEL_COLOURS", "ROLE_COLOURS", "attributions", "parity", "framing",
+           "cues", "corpus"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
@@ -135,20 +135,27 @@ def attribution_counts(report: Report) -> "pd.DataFrame":
     return pd.DataFrame(rows, columns=["party", "row", "category", "count"])
 
 
-def attributions(report: Report, *, ax: "Axes | None" = None, **kwargs: Any) -> "Axes":
+def attributions(report: Report, *, ax: "Axes | None" = None, parity: bool | None = None,
+                 parity_ax: "Axes | None" = None, **kwargs: Any) -> "Axes":
     """Per party: statements about them and sourced by them, by label, and how their accounts
-    were introduced.
+    were introduced; below it, the assessment-parity panel (the author's recorded contacts).
 
     Three horizontal bars per party, all in the party's colour (:func:`role_colour`):
     *about* and *sourced by* stacked by label (observation solid, allegation hatched ``///``,
     opinion pale dotted), and *accounts introduced* stacked by the reporting wording
-    (distancing ``xx``, neutral plain, endorsing pale ``\\\\``).
+    (distancing ``xx``, neutral plain, endorsing pale ``\\\\``). The parity panel is
+    :func:`parity` on one extra Axes (gid ``"biaslens-parity"``, found in ``ax.figure.axes``).
 
     Parameters
     ----------
     report : Report
     ax : matplotlib Axes, optional
-        Axes to draw on; a new figure when omitted.
+        Axes to draw on; a new figure (with the parity panel below) when omitted.
+    parity : bool, optional
+        Draw the assessment-parity panel. Default: yes on a new figure or when ``parity_ax``
+        is given; on a caller's ``ax`` only when asked (it then takes room below ``ax``).
+    parity_ax : matplotlib Axes, optional
+        Where to draw the parity panel, for a caller's own layout.
     **kwargs
         Passed to ``Axes.barh`` (e.g. ``height``, ``edgecolor``); ``figsize`` is used for a
         new figure.
@@ -168,7 +175,25 @@ def attributions(report: Report, *, ax: "Axes | None" = None, **kwargs: Any) -> 
     """
     report = _check_report(report, "attributions")
     roles = list(report.parties)
-    ax = _new_ax(ax, kwargs.pop("figsize", (7.5, 1.2 + 1.05 * max(len(roles), 1))))
+    if parity is None:
+        parity = ax is None or parity_ax is not None
+    parity = parity and bool(roles)
+    main_h = 1.2 + 1.05 * max(len(roles), 1)
+    figsize = kwargs.pop("figsize", None)
+    if ax is None and parity and parity_ax is None:
+        import matplotlib.pyplot as plt
+
+        par_h = 1.0 + 0.28 * len(CONTACTS_FOR_PLOT) * max(len(roles), 1) ** 0.5
+        fig = plt.figure(figsize=figsize or (7.5, main_h + par_h), layout="constrained")
+        ax, parity_ax = fig.subplots(2, 1, height_ratios=[main_h, par_h])
+    else:
+        ax = _new_ax(ax, figsize or (7.5, main_h))
+    if parity:
+        if parity_ax is None:  # the caller's ax: take room below it, in its figure
+            from mpl_toolkits.axes_grid1 import make_axes_locatable
+
+            parity_ax = make_axes_locatable(ax).append_axes("bottom", size="100%", pad=0.7)
+        _parity_panel(report, ax=parity_ax)
     title = "Statements and accounts per party"
     if not roles:
         return _empty(ax, title, "no parties in this report")
@@ -211,6 +236,109 @@ def attributions(report: Report, *, ax: "Axes | None" = None, **kwargs: Any) -> 
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
               frameon=False, title="label / introduction", title_fontsize="small")
     return ax
+
+
+# -- assessment parity ------------------------------------------------------------------------
+#: Row order and names of the contact kinds in the parity panel (biaslens.hearing.CONTACTS).
+CONTACTS_FOR_PLOT = {"home_visit": "home visit", "office": "office", "telephone": "telephone",
+                     "observed_with_child": "observed with child",
+                     "invited_with_child": "invited with child", "documents_read": "documents read"}
+_GAP_BAND = "#EFEFEF"
+
+
+def parity(report: Report, *, ax: "Axes | None" = None, **kwargs: Any) -> "Axes":
+    """Assessment parity: per contact kind, how often the author records it with each party.
+
+    One horizontal bar per party in each row (home visit, office, telephone, observed with the
+    child, invited with the child, documents read), in the party's colour, with the count and
+    the minutes (where the report gives durations) written at its end. A row where one party
+    had that kind of contact and another had none is shaded, its label names who had it
+    ("office: mother only"), and the missing bar is written as a bold ``0, none`` in the
+    party's colour: a child seen at the office with one parent only is visible at a glance.
+    Draws :func:`biaslens.hearing.parity_long`; counts nothing itself.
+
+    Parameters
+    ----------
+    report : Report
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to ``Axes.barh``; ``figsize`` is used for a new figure.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import biaslens, biaslens.plot
+    >>> r = biaslens.analyze("I saw Amy with Ms Finch at the office. I spoke to Mr Bell by "
+    ...                      "telephone.", parties={"mother": ["Ms Finch"], "father": ["Mr Bell"]})
+    >>> ax = biaslens.plot.parity(r)
+    >>> [t.get_text() for t in ax.get_yticklabels()][:2]
+    ['home visit', 'office: mother only']
+    """
+    from .hearing import parity_long
+
+    report = _check_report(report, "parity")
+    roles = list(report.parties)
+    ax = _new_ax(ax, kwargs.pop("figsize", (7.5, 1.0 + 0.3 * len(CONTACTS_FOR_PLOT) * max(len(roles), 1) ** 0.5)))
+    ax.set_gid("biaslens-parity")
+    title = "Assessment parity: contacts the author records"
+    if not roles:
+        return _empty(ax, title, "no parties in this report")
+    table = parity_long(report).set_index(["party", "contact"])
+    edge = kwargs.pop("edgecolor", "white")
+    band = 0.8 / len(roles)
+    height = kwargs.pop("height", band * 0.9)
+    xmax = max(1, int(table["count"].max()))
+    ticks, ticklabels, gaps = [], [], []
+    for k, (kind, name) in enumerate(CONTACTS_FOR_PLOT.items()):
+        had = [r for r in roles if table.loc[(r, kind), "count"] > 0]
+        gap = bool(had) and len(had) < len(roles)
+        if gap:
+            ax.axhspan(k - 0.5, k + 0.5, color=_GAP_BAND, zorder=0, lw=0)
+        for j, role in enumerate(roles):
+            y = k - 0.4 + band * (j + 0.5)
+            n = int(table.loc[(role, kind), "count"])
+            mins = table.loc[(role, kind), "minutes"]
+            bars = ax.barh(y, n, height=height, color=role_colour(role), edgecolor=edge,
+                           linewidth=0.8, zorder=2, **kwargs)
+            bars.patches[0].set_gid(f"{role}|{kind}")
+            label = f" {n}" + (f" ({mins:g} min)" if n and mins == mins else "")
+            if gap and n == 0:
+                t = ax.text(0, y, " 0, none", va="center", ha="left", fontsize="small",
+                            color=role_colour(role), fontweight="bold", zorder=3)
+                t.set_gid(f"{role}|{kind}|gap")
+            else:
+                ax.text(n, y, label, va="center", ha="left", fontsize="small", color=_GREY, zorder=3)
+        ticks.append(k)
+        ticklabels.append(f"{name}: {', '.join(had)} only" if gap else name)
+        gaps.append(gap)
+    ax.set_yticks(ticks, ticklabels)
+    for lab, gap in zip(ax.get_yticklabels(), gaps):
+        if gap:
+            lab.set_fontweight("bold")
+    ax.set_ylim(len(CONTACTS_FOR_PLOT) - 0.5, -0.5)
+    ax.set_xlim(0, xmax * 1.35 + 0.5)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("recorded contacts (count; minutes where the report gives them)")
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(facecolor=role_colour(r), label=r) for r in roles]
+              + [Patch(facecolor=_GAP_BAND, label="one-sided")],
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False,
+              title="party", title_fontsize="small")
+    if not table["count"].any():
+        ax.text(0.5, 0.5, "no contacts recorded", ha="center", va="center",
+                transform=ax.transAxes, color=_GREY)
+    return ax
+
+
+_parity_panel = parity  # attributions() has a keyword of the same name
 
 
 # -- cues -------------------------------------------------------------------------------------

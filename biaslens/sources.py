@@ -10,8 +10,11 @@ and the best cell decides. A pair's score mixes three signals:
   gendered pronouns neutral, so which parent a sentence names moves neither the score nor,
   therefore, a role-swapped report's result; when torch/transformers are missing the score is
   lexical only (with a warning);
-* lexical overlap (Dice coefficient of content-word stems);
-* entity overlap (numbers, dates, names).
+* lexical overlap (Dice coefficient of content-word stems; irregular verb forms are mapped to
+  their base form, "swore" to "swear", and a verb joins its -ion noun, "convicted" and
+  "convictions");
+* entity overlap (numbers, dates, names; clock times and numeric dates are normalised first,
+  so "half past seven" is "7.30" and "14/02/2024" is "14 February 2024").
 
 A statement is ``not_found`` when its best score is below ``found``, or when the best passage
 shares no content word with it (names and generic words aside, antonym partners counted) and
@@ -78,13 +81,13 @@ class Thresholds:
 DEFAULT_THRESHOLDS = {
     "minilm": Thresholds(found=0.45, covered=0.65, strong=0.75, w_embed=0.6, w_lex=0.25, w_ent=0.15),
     # strong > 1: the lexical score alone never counts as found without a shared content word
-    "lexical": Thresholds(found=0.25, covered=0.55, strong=1.01, w_embed=0.0, w_lex=0.8, w_ent=0.2),
+    "lexical": Thresholds(found=0.1, covered=0.55, strong=1.01, w_embed=0.0, w_lex=0.8, w_ent=0.2),
 }
 
 # --------------------------------------------------------------------------------------
 # words
 # --------------------------------------------------------------------------------------
-_STOP = set("""a an the and or but of to in on at by for with from as is was were be been being
+_STOP = set("""a an the and or but ca wo sha of to in on at by for with from as is was were be been being
 am are has have had do does did that this these those it its he she him her his hers they them
 their i me my we us our you your which who whom whose what when where while there here so than
 then also very just only into about over after before during because if not no n't said says say
@@ -110,7 +113,9 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _NUMBER_WORDS.update({"twice": 2, "thirty": 30, "forty": 40, "fifty": 50})
 _TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|PC|DC|Judge)\.?\s+[A-Z][\w'-]+")
-_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|n't|\d+(?:[.:]\d+)?")
+# "haven't" is "have" + "n't" (else the negation is lost in one token); "3rd" is one number
+_WORD = re.compile(r"[A-Za-z]+(?=n['\u2019]t\b)|n['\u2019]t|[A-Za-z]+(?:['\u2019][a-z]+)?|"
+                   r"\d+(?:[.:]\d+)?(?:st|nd|rd|th)?(?![A-Za-z])|\d+(?:[.:]\d+)?")
 # negation/antonym/contrast lexicon: biaslens/lexicons/polarity.tsv (one cited source per row)
 _NEG_SKIP = set("""be been being is was were are am have has had do does did a an the any to ever yet
 even get got so really quite very at all much longer more""".split())
@@ -124,17 +129,46 @@ _CRITICISM_EXTRA = re.compile(r"\b(shout(?:ed|ing)?|hit|smack(?:ed)?|push(?:ed)?
                               r"failed|refused|did not|didn't|never|police|arrested|charged)\b", re.I)
 
 
+# irregular verb forms -> base form, so "swore"/"swears" and "forgot"/"forgets" share a key
+# (the regular -ed/-s forms are handled by the suffix rules of _stem)
+_IRREGULAR = {p: base for base, forms in (
+    ("swear", "swore sworn"), ("forget", "forgot forgotten"), ("go", "went gone"),
+    ("take", "took taken"), ("make", "made"), ("come", "came"), ("leave", "left"),
+    ("keep", "kept"), ("bring", "brought"), ("buy", "bought"), ("see", "saw seen"),
+    ("give", "gave given"), ("get", "got gotten"), ("run", "ran"), ("feel", "felt"),
+    ("speak", "spoke spoken"), ("break", "broke broken"), ("drive", "drove driven"),
+    ("eat", "ate eaten"), ("fall", "fell fallen"), ("send", "sent"), ("spend", "spent"),
+    ("meet", "met"), ("pay", "paid"), ("sit", "sat"), ("sleep", "slept"), ("stand", "stood"),
+    ("teach", "taught"), ("throw", "threw thrown"), ("write", "wrote written"), ("win", "won"),
+    ("lose", "lost"), ("hear", "heard"), ("hold", "held"), ("hide", "hid hidden"),
+    ("know", "knew known"), ("lead", "led"), ("lend", "lent"), ("ring", "rang rung"),
+    ("drink", "drank drunk"), ("fight", "fought"), ("catch", "caught"), ("choose", "chose chosen"),
+    ("begin", "began begun"), ("become", "became"), ("find", "found"), ("shake", "shook shaken"),
+    ("strike", "struck"), ("steal", "stole stolen"), ("swim", "swam swum"), ("wake", "woke woken"),
+    ("wear", "wore worn"), ("understand", "understood"), ("bite", "bit bitten"),
+    ("tear", "tore torn"), ("grow", "grew grown"), ("fly", "flew flown"), ("forbid", "forbade forbidden"),
+    ("sell", "sold"), ("build", "built"), ("sing", "sang sung"), ("draw", "drew drawn"),
+    ("withdraw", "withdrew withdrawn"), ("undertake", "undertook undertaken"))
+    for p in forms.split()}
+
+
+@lru_cache(maxsize=65536)  # the hot path of compare: words repeat across every sentence pair
 def _stem(w: str) -> str:
     w = w.lower()
+    w = _IRREGULAR.get(w, w)
     for suf in ("ingly", "edly", "ing", "ied", "ies", "ed", "es", "s", "ly"):
         if len(w) > len(suf) + 3 and w.endswith(suf):
             return w[: -len(suf)] + ("y" if suf in ("ied", "ies") else "")
     return w
 
 
+@lru_cache(maxsize=65536)
 def _key(w: str) -> str:
-    """A stem that also joins "refuse"/"refused" and "agree"/"agreed" (final e dropped)."""
+    """A stem that also joins "refuse"/"refused" and "agree"/"agreed" (final e dropped) and a
+    verb with its -ion noun ("convicted"/"convictions", "educate"/"education")."""
     k = _stem(w)
+    if len(k) > 6 and k.endswith("ion"):
+        k = k[:-3]
     return k[:-1] if len(k) > 3 and k.endswith("e") else k
 
 
@@ -165,7 +199,8 @@ def _polarity(text: str) -> dict[str, int]:
 
     A negator ("not", "never", "no", and implicatives such as "refused to") negates the next
     content word within four tokens (skipping auxiliaries and determiners): an approximation of
-    its syntactic scope that needs no parse. A word that entails the negation of another
+    its syntactic scope that needs no parse ("haven't" is "have" + "n't"; "not once" is
+    "never"; the scope runs on over "or"/"nor": "not smacked or hit"). A word that entails the negation of another
     ("sober" -> not drink, "missed" -> not attended) also registers its partners as negated,
     so "has not had a drink" and "sober" agree while "attended" and "missed" do not.
     """
@@ -177,14 +212,22 @@ def _polarity(text: str) -> dict[str, int]:
         k = _key(w)
         if w in _NEG or k in negators:
             for j in range(i + 1, min(i + 5, len(toks))):
+                if toks[j] == "once" and j == i + 1 and w == "not":
+                    continue  # "not once" is "never"
                 if toks[j] not in _NEG_SKIP and toks[j] not in _NEG:
                     # the negated head and up to two content words right after it ("no
-                    # police call-outs"): a noun phrase, roughly
+                    # police call-outs"): a noun phrase, roughly; a negation distributes
+                    # over "or"/"nor" ("has not smacked or hit her": neither)
                     flips[j] ^= 1
-                    for q in range(j + 1, min(j + 3, len(toks))):
+                    q, more = j + 1, 0
+                    while q < len(toks) and more < 2:
+                        if toks[q] in ("or", "nor") and q + 1 < len(toks) and toks[q + 1] not in _STOP:
+                            q += 1
+                            continue
                         if toks[q] in _STOP or toks[q] in _NEG_SKIP or toks[q] in _NEG:
                             break
                         flips[q] ^= 1
+                        q, more = q + 1, more + 1
                     break
     for i, w in enumerate(toks):
         if w in _STOP or w in _NEG:
@@ -216,10 +259,61 @@ def _has(text_low: str, phrases: Sequence[str]) -> list[str]:
     return [p for p in phrases if p in found]
 
 
+_MONTH_NAMES = _MONTHS[:12]
+_HOUR = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_CLOCK_PHRASES = (
+    (re.compile(rf"\bhalf past {_HOUR}\b", re.I), 30, 0),
+    (re.compile(rf"\bquarter past {_HOUR}\b", re.I), 15, 0),
+    (re.compile(rf"\bquarter to {_HOUR}\b", re.I), 45, -1),
+    (re.compile(rf"\b{_HOUR} o['\u2019]clock\b", re.I), 0, 0),
+)
+_NUM_DATE = re.compile(r"\b(\d{1,2})([/.])(\d{1,2})\2((?:19|20)?\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_CLOCK = re.compile(r"(?<![\d.:£$€])\b(\d{1,2})[.:]([0-5]\d)\b(?![.:]?\d)")
+
+
+@lru_cache(maxsize=4096)  # called for numbers and for dates of the same sentence
+def _normalise_figures(text: str) -> str:
+    """Clock times and numeric dates in one canonical spelling, so that a paraphrase of a
+    figure is not read as a different figure.
+
+    "half past seven", "7:30" and "19.30" all become "7.30" (12-hour clock: am/pm is not
+    compared); "seven o'clock" and "7.00" become "7"; "14/02/2024" (day first, as in UK
+    records) and "2024-02-14" become "14 February 2024".
+    """
+    def clock(h: str, m: int, shift: int) -> str:
+        hour = int(h) if h.isdigit() else _NUMBER_WORDS[h.lower()]
+        hour = (hour + shift - 1) % 12 + 1 if hour + shift else 12
+        return f"{hour}.{m:02d}" if m else str(hour)
+
+    for rx, minutes, shift in _CLOCK_PHRASES:
+        text = rx.sub(lambda m: clock(m.group(1), minutes, shift), text)
+
+    def num_date(m):
+        if m.group(1):
+            d, mo, y = int(m.group(1)), int(m.group(3)), m.group(4)
+            y = y if len(y) == 4 else "20" + y
+        else:
+            y, mo, d = m.group(5), int(m.group(6)), int(m.group(7))
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            return m.group(0)
+        return f"{d} {_MONTH_NAMES[mo - 1].capitalize()} {y}"
+
+    text = _NUM_DATE.sub(num_date, text)
+
+    def hhmm(m):
+        h, mi = int(m.group(1)), int(m.group(2))
+        if h > 23:
+            return m.group(0)
+        return clock(str(h % 12 or 12), mi, 0)
+
+    return _CLOCK.sub(hhmm, text)
+
+
 def _numbers(text: str) -> set[str]:
     out = set()
-    for w in _words(text):
+    for w in _words(_normalise_figures(text)):
         if w[0].isdigit():
+            w = w.rstrip("stndrh") if w[-1].isalpha() else w
             out.add(w.lstrip("0") or "0")
         elif w in _NUMBER_WORDS and w != "one":  # "one" is too often a pronoun ("one of")
             out.add(str(_NUMBER_WORDS[w]))
@@ -227,6 +321,7 @@ def _numbers(text: str) -> set[str]:
 
 
 def _dates(text: str) -> set[str]:
+    text = _normalise_figures(text)
     low = _words(text)
     out = {w for w in low if w in _MONTHS and w != "may"}
     out |= {w for w in low if re.fullmatch(r"(19|20)\d\d", w)}
@@ -628,7 +723,18 @@ def _agent(text: str, forms: Mapping[str, list[str]]) -> str | None:
     ms = [x for x in find_mentions(content, forms) if x[0] <= 2]
     if ms:
         return ms[0][2]
-    if _PRON_AGENT.match(content) and speaker:
+    pm = _PRON_AGENT.match(content)
+    if pm and speaker:
+        # "Ms F said he shouted": a he/she that does not fit the speaker's gender is the one
+        # other party it fits (or nobody we can name), not the speaker
+        g = {"he": "m", "she": "f"}.get(pm.group(0).lower())
+        if g:
+            from .swap import party_gender
+
+            sg = party_gender(speaker, forms[speaker])
+            if sg and sg != g:
+                fit = [r for r in forms if r != speaker and party_gender(r, forms[r]) == g]
+                return fit[0] if len(fit) == 1 else None
         return speaker
     return None
 

@@ -26,6 +26,8 @@ from ._common import ROOT, write_result
 
 PAIRS = ROOT / "corpora" / "sources" / "pairs.jsonl"
 STATUSES = ("supported", "contradicted", "stronger_than_source", "not_found")
+#: the issue's target for the false-alarm rate on clean pairs; ``tune`` keeps to it on dev
+FA_TARGET = 0.05
 
 
 def load_pairs() -> list[dict]:
@@ -122,7 +124,10 @@ def objective(m) -> float:
 
 
 def tune(prepared, backend, use_embeddings):
-    """Choose ``found`` then ``covered`` on the given (dev) pairs.
+    """Choose ``found`` (with ``strong``) then ``covered`` on the given (dev) pairs.
+
+    ``found``/``strong``: the best mean F1 of the four statuses among the settings whose
+    false-alarm rate on the clean dev pairs is at most :data:`FA_TARGET`.
 
     The statuses depend on ``found`` only and the omissions on ``covered`` only, so the two
     are searched one after the other (same optimum as the full grid, a fraction of the runs).
@@ -143,7 +148,10 @@ def tune(prepared, backend, use_embeddings):
                 continue
             th = replace(base, found=float(f), strong=float(sg))
             m = metrics(predict(prepared, th, use_embeddings))
-            key = (stat_key(m), -abs(f - base.found), -abs(sg - base.strong))
+            # constrained: among the settings whose dev false-alarm rate on clean pairs meets
+            # the target, the best mean F1 (if none meets it, the best mean F1 overall)
+            key = (m["clean_false_alarm_rate"] <= FA_TARGET, stat_key(m),
+                   -abs(f - base.found), -abs(sg - base.strong))
             if best is None or key > best[0]:
                 best = (key, th, m)
     th = best[1]
@@ -276,7 +284,8 @@ def run(*, quick: bool, seed: int, out: Path) -> dict:
         }
     write_result(out, "sources_eval", metrics_out,
                  config={"quick": quick, "grid": "found, then covered, in steps of 0.05",
-                         "objective": "mean F1 of 4 statuses + omissions on dev"},
+                         "objective": "mean F1 of 4 statuses (subject to a clean-pair false-alarm "
+                                      f"rate <= {FA_TARGET} on dev), then omission F1, on dev"},
                  seed=seed, inputs=[PAIRS, PAIRS.with_name("more_pairs.txt"),
                                     ROOT / "biaslens" / "lexicons" / "polarity.tsv"])
     return metrics_out

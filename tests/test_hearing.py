@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import biaslens
-from biaslens.hearing import concerns_frame, contacts_frame, parity_frame, party_metrics
+from biaslens.hearing import concerns_frame, contacts_frame, parity_frame, parity_long, party_metrics
 
 PARTIES = {"mother": ["Ms Finch"], "father": ["Mr Bell"]}
 
@@ -37,6 +37,12 @@ def test_concerns_gold(nlp, text, expected):
     ("I spoke to Ms Finch by telephone for 45 minutes.", [("mother", "telephone", 45.0)]),
     ("I observed Amy with Ms Finch at the office.", [("mother", "office", None), ("mother", "observed_with_child", None)]),
     ("I have read Mr Bell's position statement.", [("father", "documents_read", None)]),
+    # the case: a child seen at the office with one parent
+    ("I saw Amy with Ms Finch at the office.", [("mother", "office", None), ("mother", "observed_with_child", None)]),
+    ("I met Mr Bell with Amy at the office for 40 minutes.",
+     [("father", "office", 40.0), ("father", "observed_with_child", 40.0)]),
+    # negative case: seen without the child is not a contact with the child
+    ("I saw Ms Finch at the office.", [("mother", "office", None)]),
     # negative cases: a party's own account, and a recommended (future) contact
     ("Ms Finch said that she telephoned the school.", []),
     ("I recommend that I visit Mr Bell at his home.", []),
@@ -64,3 +70,17 @@ def test_parity_and_metrics_mirror_on_swap(nlp):
     assert pf.loc["mother", "contact_minutes"] == 60.0
     assert pa.loc["mother", "concerns_raised"] == 1
     assert np.isnan(pa.loc["father", "concerns_addressed_rate"])
+
+
+def test_parity_long_marks_one_sided_contacts(nlp):
+    r = _rep(nlp, "I saw Amy with Ms Finch at the office for an hour. I visited Ms Finch at her home. "
+                  "I visited Mr Bell at his home.")
+    t = parity_long(r).set_index(["party", "contact"])
+    assert len(t) == 2 * 6  # every kind for every party, zeros included
+    assert t.loc[("mother", "office"), "count"] == 1 and t.loc[("father", "office"), "count"] == 0
+    assert t.loc[("mother", "office"), "minutes"] == 60.0
+    assert np.isnan(t.loc[("father", "home_visit"), "minutes"])
+    assert bool(t.loc[("father", "office"), "gap"]) and bool(t.loc[("father", "observed_with_child"), "gap"])
+    assert not t.loc["mother", "gap"].any()
+    assert not t.loc[("father", "home_visit"), "gap"]  # both were visited at home
+    assert not t.loc[("father", "telephone"), "gap"]   # nobody was telephoned

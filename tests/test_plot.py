@@ -110,10 +110,103 @@ def test_attributions_draws_on_given_ax(report):
     assert fig.axes == [ax]
 
 
+# -- assessment parity panel ------------------------------------------------------------------
+# Contacts counted by hand: the mother is seen with Amy at the office (an hour) and visited at
+# home; the father is visited at home (two hours) and spoken to by telephone (20 minutes); the
+# author read one document from each.
+PARITY_TEXT = ("I saw Amy with Ms Finch at the office for an hour. I visited Ms Finch at her home. "
+               "I visited Mr Bell at his home for two hours. I spoke to Mr Bell by telephone for "
+               "20 minutes. I have read Mr Bell's position statement and Ms Finch's statement.")
+PARITY_GOLD = {("mother", "home_visit"): 1, ("mother", "office"): 1, ("mother", "telephone"): 0,
+               ("mother", "observed_with_child"): 1, ("mother", "invited_with_child"): 0,
+               ("mother", "documents_read"): 1, ("father", "home_visit"): 1,
+               ("father", "office"): 0, ("father", "telephone"): 1,
+               ("father", "observed_with_child"): 0, ("father", "invited_with_child"): 0,
+               ("father", "documents_read"): 1}
+
+
+@pytest.fixture(scope="module")
+def parity_report(nlp):
+    return biaslens.analyze(PARITY_TEXT, parties=PARTIES, nlp=nlp)
+
+
+def _parity_ax(ax):
+    hits = [a for a in ax.figure.axes if a.get_gid() == "biaslens-parity"]
+    assert len(hits) == 1
+    return hits[0]
+
+
+def test_attributions_has_parity_panel(parity_report):
+    ax = bp.attributions(parity_report)
+    assert len(ax.figure.axes) == 2  # one extra axes, below the attribution bars
+    pax = _parity_ax(ax)
+    assert pax is not ax and pax.get_title().startswith("Assessment parity")
+    for (role, kind), n in PARITY_GOLD.items():
+        bar = _bar(pax, f"{role}|{kind}")
+        assert bar.get_width() == n, (role, kind)
+        assert to_hex(bar.get_facecolor()) == bp.role_colour(role).lower()
+
+
+def test_parity_one_sided_rows_visible_at_a_glance(parity_report):
+    pax = bp.parity(parity_report)
+    labels = [t.get_text() for t in pax.get_yticklabels()]
+    assert labels == ["home visit", "office: mother only", "telephone: father only",
+                      "observed with child: mother only", "invited with child", "documents read"]
+    bold = {t.get_text(): t.get_fontweight() for t in pax.get_yticklabels()}
+    assert bold["office: mother only"] == "bold" and bold["home visit"] == "normal"
+    # the missing bar is written out, in the party's colour, on the one-sided rows only
+    gaps = {t.get_gid(): t for t in pax.texts if t.get_gid()}
+    assert set(gaps) == {"father|office|gap", "mother|telephone|gap", "father|observed_with_child|gap"}
+    assert to_hex(gaps["father|office|gap"].get_color()) == bp.role_colour("father").lower()
+    assert "0" in gaps["father|office|gap"].get_text()
+    # shaded bands: exactly the three one-sided rows (axhspan patches have no gid)
+    bands = [p for p in pax.patches if p.get_gid() is None]
+    assert len(bands) == 3
+    # durations where given
+    texts = [t.get_text().strip() for t in pax.texts]
+    assert "1 (60 min)" in texts and "1 (120 min)" in texts and "1 (20 min)" in texts
+
+
+def test_parity_matches_hearing_tables(parity_report):
+    from biaslens.hearing import parity_frame
+
+    pax = bp.parity(parity_report)
+    pf = parity_frame(parity_report)
+    for role in pf.index:
+        for kind in bp.CONTACTS_FOR_PLOT:
+            assert _bar(pax, f"{role}|{kind}").get_width() == pf.loc[role, kind]
+
+
+def test_parity_mirrors_when_roles_swap(nlp, parity_report):
+    other = biaslens.analyze(PARITY_TEXT, parties=SWAPPED, nlp=nlp)
+    a, b = bp.parity(parity_report), bp.parity(other)
+    for kind in bp.CONTACTS_FOR_PLOT:
+        assert _bar(a, f"mother|{kind}").get_width() == _bar(b, f"father|{kind}").get_width()
+        assert _bar(a, f"father|{kind}").get_width() == _bar(b, f"mother|{kind}").get_width()
+
+
+def test_parity_balanced_report_has_no_one_sided_rows(nlp):
+    r = biaslens.analyze("I visited Ms Finch at her home. I visited Mr Bell at his home.",
+                         parties=PARTIES, nlp=nlp)
+    pax = bp.parity(r)
+    assert _bar(pax, "mother|home_visit").get_width() == _bar(pax, "father|home_visit").get_width() == 1
+    assert not [t for t in pax.texts if t.get_gid()]
+    assert not any(t.get_text().endswith("only") for t in pax.get_yticklabels())
+
+
+def test_parity_panel_on_request_with_a_given_ax(parity_report):
+    fig, ax = plt.subplots()
+    assert bp.attributions(parity_report, ax=ax, parity=True) is ax
+    assert len(fig.axes) == 2 and _parity_ax(ax).get_gid() == "biaslens-parity"
+    fig2, (a1, a2) = plt.subplots(2)
+    bp.attributions(parity_report, ax=a1, parity_ax=a2)
+    assert fig2.axes == [a1, a2] and _bar(a2, "mother|office").get_width() == 1
+
+
 EMPTY = Report("Nothing about anyone.", {}, [Statement("Nothing about anyone.", 0, 21, "other", "author", ())])
 
 
-@pytest.mark.parametrize("fn", [bp.attributions, bp.cues, bp.framing])
+@pytest.mark.parametrize("fn", [bp.attributions, bp.parity, bp.cues, bp.framing])
 def test_empty_report_gives_labelled_empty_axes(fn):
     ax = fn(EMPTY)
     assert ax.get_title()

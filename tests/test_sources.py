@@ -49,10 +49,45 @@ PARTIES = {"mother": ["Ms Finch"], "father": ["Mr Bell"]}
      "Amy may have been left alone in the flat by Mr Bell, but this was not confirmed.", "stronger_than_source"),
     # numbers are compared only when the sentences share content
     ("Mr Bell arrived 40 minutes late.", "Mr Bell has 3 cats.", "supported"),
+    # a figure written another way is the same figure (clock times, numeric dates, ordinals)
+    ("Ms Finch said Amy goes to bed at 7.30.", "Ms Finch said Amy is in bed by half past seven.", "supported"),
+    ("Ms Finch said Amy goes to bed at 8.30.", "Ms Finch said Amy is in bed by half past seven.", "contradicted"),
+    ("Amy was seen at the surgery on 14/02/2024 with a chest infection.",
+     "Amy attended the surgery on 14 February 2024 with a chest infection.", "supported"),
+    ("Amy was seen at the surgery on 14/03/2024 with a chest infection.",
+     "Amy attended the surgery on 14 February 2024 with a chest infection.", "contradicted"),
+    ("Mr Bell said the hearing is on 3 October.", "Mr Bell said the hearing is listed for October 3rd.", "supported"),
+    # a contraction keeps its negation; "not once ... or" is "never ... nor"
+    ("Mr Bell told me that he has been sober for two years.", "\"I haven't had a drink for two years,\" Mr Bell said.", "supported"),
+    ("Mr Bell told me that he has had a drink this week.", "\"I haven't had a drink this week,\" Mr Bell said.", "contradicted"),
+    ("Mr Bell said that he has never hit Amy.", "Mr Bell said he has not once smacked or hit Amy.", "supported"),
+    ("Mr Bell said that he hit Amy.", "Mr Bell said he has not smacked or hit Amy.", "contradicted"),
+    # an irregular past tense is the same verb ("forgot" is an implicative negator like "forgets")
+    ("Ms Finch said that Mr Bell forgot to pack Amy's inhaler.", "Ms Finch said Mr Bell forgets to pack Amy's inhaler.", "supported"),
+    ("Ms Finch said that Mr Bell packed Amy's inhaler.", "Ms Finch said Mr Bell forgot to pack Amy's inhaler.", "contradicted"),
+    # a he/she that does not fit the speaker is the other party, not the speaker
+    ("Ms Finch told me that Mr Bell raised his voice at her.", "Ms Finch said he raised his voice at her.", "supported"),
+    ("Ms Finch told me that Mr Bell raised his voice at her.", "Ms Finch said she raised her voice at him.", "contradicted"),
 ])
 def test_judge_gold(report, source, status):
     forms = {"mother": ["Ms Finch"], "father": ["Mr Bell"]}
     assert judge(report, source, forms)[0] == status
+
+
+def test_judge_mirrors_on_swap():
+    # the pronoun rule reads the parties' genders from titles/roles, so a swap mirrors it
+    forms = {"mother": ["Mr Bell"], "father": ["Ms Finch"]}
+    assert judge("Mr Bell told me that Ms Finch raised her voice at him.",
+                 "Mr Bell said she raised her voice at him.", forms)[0] == "supported"
+    assert judge("Mr Bell told me that Ms Finch raised her voice at him.",
+                 "Mr Bell said he raised his voice at her.", forms)[0] == "contradicted"
+
+
+def test_shared_content_joins_verb_and_noun():
+    from biaslens.sources import _shared_content
+
+    assert _shared_content("Mr Bell has no previous convictions.", "Mr Bell has never been convicted.")
+    assert _shared_content("Ms Finch swears at him.", "Ms Finch swore at him.")
 
 
 @pytest.mark.parametrize("text, negated, asserted", [
