@@ -7,6 +7,7 @@ EXPERIMENTS: list[str] = [
     "pseudonymise_eval",
     "tagger_eval",
     "agreement",
+    "finetune_eval",  # full run only: minutes of CPU fine-tuning
     "sources_eval",
     "cue_eval",
     "corpus_asymmetry",
