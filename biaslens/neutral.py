@@ -187,6 +187,9 @@ class NeutralParse:
                     neutral = list(proc.pipe(neutral, batch_size=batch_size))
                 else:
                     neutral = [proc(d) for d in neutral]
+            if len(neutral) != len(batch):  # never copy one report's parse onto another
+                raise RuntimeError(f"biaslens_neutral_parse: {len(batch)} documents in, "
+                                   f"{len(neutral)} out of the wrapped components")
             for d, n in zip(batch, neutral):
                 yield copy_parse(n, d)
 

@@ -69,6 +69,23 @@ def role_word_pattern() -> str:
 _ROLEW = role_word_pattern()
 # "Rachel Finch (the mother)", "Ms Finch (mother)"
 _INTRO_PAREN = re.compile(rf"(?P<name>(?:(?:{'|'.join(TITLES)})\.?\s+)?{_NAME}(?:\s+{_NAME})?)\s*\(\s*(?:the\s+|[A-Z]\w+'s\s+)?(?P<role>{_ROLEW})\s*\)", re.I)
+# the parenthesis alone: found first, so the name pattern (slow under re.I, where any word can
+# start a name) only runs on the few characters before each "(the mother)"
+_THE_ROLE = re.compile(rf"\bthe ({_ROLEW})\b", re.I)
+_PAREN_ROLE = re.compile(rf"\(\s*(?:the\s+|[A-Z]\w+'s\s+)?(?:{_ROLEW})\s*\)", re.I)
+_INTRO_PAREN_END = re.compile(_INTRO_PAREN.pattern + r"\Z", re.I)
+
+
+def _intro_paren(text: str):
+    """``_INTRO_PAREN.finditer(text)``, the same matches, found from the parentheses backwards."""
+    last_end = 0
+    for p in _PAREN_ROLE.finditer(text):
+        # a name is at most a title and two words: 120 characters is ample
+        start = max(last_end, p.start() - 120)
+        m = _INTRO_PAREN_END.search(text, start, p.end())
+        if m is not None:
+            last_end = m.end()
+            yield m
 # "the mother, Ms Finch" / "the father Mr Bell" / "Amy's mother, Rachel Finch"
 _INTRO_BEFORE = re.compile(rf"\b(?:the|[A-Z][a-z]+'s|(?:[Hh]er|[Hh]is|[Tt]heir)\s+(?:son|daughter|child|children)['\u2019]s|[Hh]er|[Hh]is|[Tt]heir)\s+(?P<role>{_ROLEW}),?\s+(?P<name>(?:(?:{'|'.join(TITLES)})\.?\s+)?{_NAME}(?:\s+{_NAME})?)")
 # "Ms Finch, the mother," / "Mr Bell, Amy's father"
@@ -168,8 +185,8 @@ def detect(text: str) -> PartySet:
             gender[role] = g
 
     linked: set[str] = set()
-    for rx in (_INTRO_PAREN, _INTRO_BEFORE, _INTRO_AFTER):
-        for m in rx.finditer(text):
+    for found in (_intro_paren(text), _INTRO_BEFORE.finditer(text), _INTRO_AFTER.finditer(text)):
+        for m in found:
             name = m.group("name").strip()
             if name.split()[0] in _STOP_NAMES - set(TITLES):
                 continue
@@ -219,9 +236,15 @@ def detect(text: str) -> PartySet:
             role = "party_" + re.sub(r"\W", "_", surname.lower())
         add(role, key)
     # bare role words with no name ("the mother said ...")
+    # one pass for every "the <role word>": any case, and exactly lower case
+    any_case, lower_case = set(), set()
+    for m in _THE_ROLE.finditer(text):
+        any_case.add(m.group(1).lower())
+        if m.group(0).startswith("the ") and m.group(1) in ROLE_WORDS:
+            lower_case.add(m.group(1))
     for word, role in ROLE_WORDS.items():
-        if role not in aliases and re.search(rf"\bthe {re.escape(word)}\b", text, re.I):
-            if role in ("mother", "father") or re.search(rf"\bthe {re.escape(word)}\b", text):
+        if role not in aliases and word in any_case:
+            if role in ("mother", "father") or word in lower_case:
                 aliases[role] = []
     return PartySet(aliases={r: a for r, a in aliases.items()}, child=child, others=others,
                     gender_of=gender, detected=True, child_gender=child_gender(text))

@@ -1,6 +1,8 @@
 import warnings
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import biaslens
 from biaslens import parties as P
@@ -63,3 +65,20 @@ def test_missing_alias_warns(nlp):
 def test_malformed_parties(bad):
     with pytest.raises(biaslens.PartiesError):
         biaslens.analyze("Ms F attended.", parties=bad)
+
+
+# the "(the mother)" introductions are found from the parenthesis backwards (fast); the
+# result must equal the plain left-to-right search on any text
+_PIECES = ["Rachel Finch", "Ms Finch", "Mr. Bell", "the", "Amy's", " (the mother)", " (father)",
+           "(Mum)", " ( the paternal grandmother )", "said", ", ", ". ", "\n", "mr bell", "(aged 7)"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_intro_paren_search_equals_plain_search(pieces):
+    from biaslens.parties import _INTRO_PAREN, _intro_paren
+
+    text = " ".join(pieces)
+    plain = [(m.span(), m.group("name"), m.group("role")) for m in _INTRO_PAREN.finditer(text)]
+    fast = [(m.span(), m.group("name"), m.group("role")) for m in _intro_paren(text)]
+    assert fast == plain
