@@ -3,20 +3,24 @@
 
 Design
 ------
-* Texts run through ``nlp.pipe(..., as_tuples=True, n_process=...)``: each ``Doc`` carries its
-  caller's parties in ``doc.user_data["biaslens_parties"]`` and its position as the context.
-  A last component, ``biaslens_batch_pack`` (added to a private copy of the pipeline), turns
-  the finished ``Doc`` into a plain-JSON payload (the Report, its framing asymmetry and any
-  warnings) *inside the worker*, so conversion and bootstrap run in parallel and what crosses
-  the process boundary is plain data.
-* The same chunk function runs locally or on Dask workers, and every random draw is seeded
-  per report, so outputs are identical whatever ``n_process`` or engine.
+* Texts (not ``Doc`` objects) run through ``nlp.pipe(..., as_tuples=True, n_process=...)``
+  with ``(index, parties)`` as their context, so tokenising happens in the workers too. A first
+  component, ``biaslens_batch_context``, puts the caller's parties into
+  ``doc.user_data["biaslens_parties"]``; a last one, ``biaslens_batch_pack`` (both added to a
+  private copy of the pipeline), turns the finished ``Doc`` into a plain-JSON payload (the
+  report's row, its statement rows and warning codes) *inside the worker* and hands on an
+  empty ``Doc`` that carries only that payload. Conversion, bootstrap and row building run in
+  parallel; the main process only reads the payloads back.
+* Locally, one ``nlp.pipe`` streams over the whole input (worker processes start once per
+  run, not once per chunk); on Dask, the same :func:`score_chunk` runs per task. Every random
+  draw is seeded per report, so outputs are identical whatever ``n_process`` or engine.
 * Nothing is lost: a file that cannot be read or a text that cannot be analysed becomes a
   row of ``.errors`` (file, error class, code, reason, hint: never content) and the batch
   goes on.
 """
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import logging
@@ -29,7 +33,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -91,33 +94,62 @@ class _Item:
     error: dict | None = None
 
 
-# -- the packing component -------------------------------------------------------------------
+# -- the batch pipeline's own components -----------------------------------------------------
 
-class BatchPack:
-    """Last component of the batch pipeline: Doc -> JSON payload in ``doc.user_data``."""
+class BatchContext:
+    """First component of the batch pipeline: the context ``(index, parties)`` that came with
+    the text becomes ``doc.user_data["biaslens_parties"]`` and the context is the index again."""
 
-    def __init__(self, nlp: Language, name: str, *, n_boot: int, seed: int) -> None:
-        self.name, self.n_boot, self.seed = name, n_boot, seed
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[PAYLOAD_KEY] = json.dumps(pack(doc, n_boot=self.n_boot, seed=self.seed))
-        # tuple-keyed notes do not survive msgpack (multiprocessing); the payload has them
-        doc.user_data.pop("biaslens_cue_notes", None)
-        # only the payload is read back: without the tok2vec tensor and the span groups a
-        # short report's Doc serialises to a tenth of the bytes, which the main process has
-        # to deserialise alone when n_process > 1
-        doc.tensor = numpy.zeros((0,), dtype="float32")
-        doc.spans.clear()
+        ctx = doc._context
+        if isinstance(ctx, tuple) and len(ctx) == 2:
+            index, parties = ctx
+            if parties:
+                doc.user_data["biaslens_parties"] = parties
+            doc._context = index
         return doc
 
 
-@Language.factory("biaslens_batch_pack", default_config={"n_boot": DEFAULT_N_BOOT, "seed": 0})
-def make_batch_pack(nlp: Language, name: str, n_boot: int, seed: int) -> BatchPack:
-    return BatchPack(nlp, name, n_boot=n_boot, seed=seed)
+@Language.factory("biaslens_batch_context")
+def make_batch_context(nlp: Language, name: str) -> BatchContext:
+    return BatchContext(nlp, name)
 
 
-def pack(doc: Doc, *, n_boot: int, seed: int) -> dict:
-    """The payload of one analysed Doc: report dict, asymmetry dict, warning codes."""
+class BatchPack:
+    """Last component of the batch pipeline: Doc -> JSON payload.
+
+    Returns a new, empty ``Doc`` holding only the payload (and the context): the analysed
+    ``Doc`` is not needed after packing, and with ``n_process > 1`` every returned ``Doc`` is
+    serialised by its worker and deserialised by the main process alone.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, n_boot: int, seed: int, keep_report: bool = False) -> None:
+        self.name, self.n_boot, self.seed, self.keep_report = name, n_boot, seed, keep_report
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = Doc(doc.vocab, words=[])
+        out.user_data[PAYLOAD_KEY] = json.dumps(pack(doc, n_boot=self.n_boot, seed=self.seed,
+                                                     keep_report=self.keep_report))
+        out._context = doc._context
+        return out
+
+
+@Language.factory("biaslens_batch_pack", default_config={"n_boot": DEFAULT_N_BOOT, "seed": 0, "keep_report": False})
+def make_batch_pack(nlp: Language, name: str, n_boot: int, seed: int, keep_report: bool) -> BatchPack:
+    return BatchPack(nlp, name, n_boot=n_boot, seed=seed, keep_report=keep_report)
+
+
+def pack(doc: Doc, *, n_boot: int, seed: int, keep_report: bool = False) -> dict:
+    """The payload of one analysed Doc.
+
+    ``{"row": ..., "statements": [...], "warnings": [codes]}``: the report's row of
+    :attr:`CorpusResult.reports` less what only the caller knows (id, path, metadata, reader
+    warnings), and its statement rows less ``report_id``/``path``. With ``keep_report`` also
+    ``"report"``, the :meth:`Report.to_dict` (pseudonymising needs the whole report).
+    """
     from .pipeline import to_report
 
     with warnings.catch_warnings(record=True) as caught:
@@ -130,16 +162,45 @@ def pack(doc: Doc, *, n_boot: int, seed: int) -> dict:
             except BiasLensError as exc:  # e.g. no statements about either party
                 logger.debug("asymmetry skipped: %s", type(exc).__name__)
     codes = sorted({str(w.message)[1:5] for w in caught if str(w.message).startswith("[W")})
-    return {"report": report.to_dict(), "asymmetry": asym, "warnings": codes}
+    out = {"row": _report_row(report, asym), "statements": report.statement_records(), "warnings": codes}
+    if keep_report:
+        out["report"] = report.to_dict()
+    return out
+
+
+def _report_row(report: Any, asym: Mapping | None) -> dict:
+    """The per-report columns that depend on the analysis only (see :func:`_rows`)."""
+    from .framing import METRICS
+
+    labels = [s.label for s in report.statements]
+    row = {"parties": ",".join(report.parties), "parties_detected": bool(report.meta.get("parties_detected")),
+           "n_chars": len(report.text), "n_statements": len(report.statements),
+           **{f"n_{lab}": labels.count(lab) for lab in ("observation", "allegation", "opinion", "other")},
+           "n_cues": sum(len(s.cues) for s in report.statements),
+           "a": asym["a"] if asym else None, "b": asym["b"] if asym else None,
+           "composite": _num(asym["value"]) if asym else math.nan,
+           "composite_ci_low": _num(asym["ci"][0]) if asym else math.nan,
+           "composite_ci_high": _num(asym["ci"][1]) if asym else math.nan,
+           "composite_p_value": _num(asym["p_value"]) if asym else math.nan}
+    by_metric = {m["metric"]: m for m in (asym or {}).get("metrics", [])}
+    for m in METRICS:
+        rec = by_metric.get(m, {})
+        row[f"{m}_a"] = _num(rec.get("a"))
+        row[f"{m}_b"] = _num(rec.get("b"))
+        row[f"{m}_diff"] = _num(rec.get("difference"))
+    return row
 
 
 @lru_cache(maxsize=4)
-def batch_nlp(*, n_boot: int = DEFAULT_N_BOOT, seed: int = 0, backend: str = "default") -> Language:
-    """A private copy of :func:`biaslens.load`'s pipeline with ``biaslens_batch_pack`` last."""
+def batch_nlp(*, n_boot: int = DEFAULT_N_BOOT, seed: int = 0, backend: str = "default",
+              keep_report: bool = False) -> Language:
+    """A private copy of :func:`biaslens.load`'s pipeline between ``biaslens_batch_context``
+    (first) and ``biaslens_batch_pack`` (last)."""
     from .pipeline import load
 
     nlp = load.__wrapped__(backend=backend)  # a copy: the shared cached pipeline stays as it is
-    nlp.add_pipe("biaslens_batch_pack", config={"n_boot": n_boot, "seed": seed})
+    nlp.add_pipe("biaslens_batch_context", first=True)
+    nlp.add_pipe("biaslens_batch_pack", config={"n_boot": n_boot, "seed": seed, "keep_report": keep_report})
     # the handler for components without their own (all of biaslens's): skip the doc, note
     # the failure; the batch records it as an error row and goes on
     nlp.default_error_handler = _on_error
@@ -155,9 +216,13 @@ def _on_error(name, proc, docs, exc) -> None:  # never log the doc: it holds rep
     if failures is not None:
         failures.append(type(exc).__name__)
         # components that batch may fail docs out of input order: key by the doc's index
-        for doc in docs:
-            if getattr(doc, "_context", None) is not None:
-                _FAILURES.by_index[doc._context] = type(exc).__name__
+        # (docs is None when a worker process failed a whole batch)
+        for doc in docs or ():
+            ctx = getattr(doc, "_context", None)
+            if isinstance(ctx, tuple):  # failed before biaslens_batch_context ran
+                ctx = ctx[0]
+            if ctx is not None:
+                _FAILURES.by_index[ctx] = type(exc).__name__
     logger.warning("a report failed in component %s: %s", name, type(exc).__name__)
 
 
@@ -368,71 +433,88 @@ def _record(path: str, report_id: str, exc: BaseException) -> dict:
 
 # -- scoring ---------------------------------------------------------------------------------
 
-def score_chunk(jobs: Sequence[tuple[int, str, dict | None]], *, n_process: int = 1,
-                batch_size: int = 16, n_boot: int = DEFAULT_N_BOOT, seed: int = 0) -> list[tuple[int, str | None, str | None]]:
-    """Analyse ``(index, text, parties)`` jobs; return ``(index, payload_json, error_class)``.
+def score_stream(jobs: Iterable[tuple[int, str, dict | None]], *, n_process: int = 1,
+                 batch_size: int = 16, n_boot: int = DEFAULT_N_BOOT, seed: int = 0,
+                 keep_report: bool = False, max_length: int | None = None
+                 ) -> Iterator[tuple[int, str | None, str | None]]:
+    """Analyse ``(index, text, parties)`` jobs, read lazily; yield ``(index, payload_json,
+    error_class)`` for every job, in input order, as results arrive.
 
-    The one function both engines run (Dask ships it to workers by reference).
+    One ``nlp.pipe`` over all the jobs: with ``n_process > 1`` the worker processes start once.
+    ``max_length``: the longest text to expect (the pipeline's limit is raised to it).
     """
-    nlp = batch_nlp(n_boot=n_boot, seed=seed)
+    nlp = batch_nlp(n_boot=n_boot, seed=seed, keep_report=keep_report)
     failures = _FAILURES.list = []
     by_index = _FAILURES.by_index = {}
-    longest = max((len(t) for _, t, _ in jobs), default=0)
-    if longest >= nlp.max_length:
-        nlp.max_length = longest + 1
-
-    def docs():
-        for idx, text, parties in jobs:
-            doc = nlp.make_doc(text)
-            if parties:
-                doc.user_data["biaslens_parties"] = parties
-            yield doc, idx
-
-    out: dict[int, tuple[str | None, str | None]] = {}
-    with warnings.catch_warnings():
-        # per-report warnings are recorded in the payload; the components' own are noise here
-        warnings.simplefilter("ignore", BiasLensWarning)
-        for doc, idx in nlp.pipe(docs(), as_tuples=True, n_process=n_process, batch_size=batch_size):
-            out[idx] = (doc.user_data[PAYLOAD_KEY], None)
+    if max_length is not None and max_length >= nlp.max_length:
+        nlp.max_length = max_length + 1
+    pending: collections.deque[int] = collections.deque()
     k = 0
-    for idx, _, _ in jobs:  # skipped docs failed, in order
-        if idx not in out:
-            out[idx] = (None, by_index.get(idx) or (failures[k] if k < len(failures) else "Error"))
+
+    def texts():
+        for idx, text, parties in jobs:
+            pending.append(idx)
+            yield text, (idx, parties or None)
+
+    def failed(idx: int) -> tuple[int, None, str]:
+        nonlocal k  # skipped docs failed, in order
+        err = by_index.get(idx)
+        if err is None:
+            err = failures[k] if k < len(failures) else "Error"
             k += 1
-    return [(idx, *out[idx]) for idx, _, _ in jobs]
+        return idx, None, err
+
+    it = nlp.pipe(texts(), as_tuples=True, n_process=n_process, batch_size=batch_size)
+    while True:
+        # per-report warnings are recorded in the payload; the components' own are noise
+        # here. The filter is set around each step only (never while this generator is
+        # suspended in the caller); worker processes start inside it and inherit it.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BiasLensWarning)
+            try:
+                doc, idx = next(it)
+            except StopIteration:
+                break
+        while pending and pending[0] != idx:
+            yield failed(pending.popleft())
+        pending.popleft()
+        yield idx, doc.user_data[PAYLOAD_KEY], None
+    while pending:
+        yield failed(pending.popleft())
+
+
+def score_chunk(jobs: Sequence[tuple[int, str, dict | None]], *, n_process: int = 1,
+                batch_size: int = 16, n_boot: int = DEFAULT_N_BOOT, seed: int = 0,
+                keep_report: bool = False) -> list[tuple[int, str | None, str | None]]:
+    """Analyse ``(index, text, parties)`` jobs; return ``(index, payload_json, error_class)``.
+
+    What a Dask task runs (Dask ships it to workers by reference): :func:`score_stream` over
+    a list.
+    """
+    longest = max((len(t) for _, t, _ in jobs), default=0)
+    return list(score_stream(jobs, n_process=n_process, batch_size=batch_size, n_boot=n_boot,
+                             seed=seed, keep_report=keep_report, max_length=longest))
 
 
 def _rows(item: _Item, payload: Mapping, *, pseudonymise: bool, key: Any) -> tuple[dict, list[dict]]:
-    from .framing import METRICS
-    from .report import Report
-
-    report = Report.from_dict(payload["report"])
-    asym = payload.get("asymmetry")
-    labels = [s.label for s in report.statements]
-    row = {"report_id": item.report_id, "path": item.path,
-           "parties": ",".join(report.parties), "parties_detected": bool(report.meta.get("parties_detected")),
-           "n_chars": len(report.text), "n_statements": len(report.statements),
-           **{f"n_{lab}": labels.count(lab) for lab in ("observation", "allegation", "opinion", "other")},
-           "n_cues": len(report.cues),
-           "a": asym["a"] if asym else None, "b": asym["b"] if asym else None,
-           "composite": _num(asym["value"]) if asym else math.nan,
-           "composite_ci_low": _num(asym["ci"][0]) if asym else math.nan,
-           "composite_ci_high": _num(asym["ci"][1]) if asym else math.nan,
-           "composite_p_value": _num(asym["p_value"]) if asym else math.nan,
-           "warnings": ";".join(sorted(set(item.warnings) | set(payload.get("warnings", []))))}
-    by_metric = {m["metric"]: m for m in (asym or {}).get("metrics", [])}
-    for m in METRICS:
-        rec = by_metric.get(m, {})
-        row[f"{m}_a"] = _num(rec.get("a"))
-        row[f"{m}_b"] = _num(rec.get("b"))
-        row[f"{m}_diff"] = _num(rec.get("difference"))
+    """The report's row and its statement rows, from its payload (see :func:`pack`)."""
+    got = payload["row"]
+    row = {"report_id": item.report_id, "path": item.path}
+    for c in REPORT_BASE_COLUMNS[2:-1]:
+        row[c] = got[c]
+    row["warnings"] = ";".join(sorted(set(item.warnings) | set(payload.get("warnings", []))))
+    for c, v in got.items():  # the per-metric columns
+        if c not in row:
+            row[c] = v
     for k, v in item.meta.items():
         row[f"meta_{k}"] = v if isinstance(v, (str, int, float, bool)) or v is None else json.dumps(v, default=str)
+    records = payload["statements"]
     if pseudonymise:
-        report = report.pseudonymise(key=key)
+        from .report import Report
+
+        records = Report.from_dict(payload["report"]).pseudonymise(key=key).statement_records()
         row["path"] = ""  # file names often carry family names; report_id still joins
-    frame = report.to_frame()
-    stmts = [{"report_id": item.report_id, "path": row["path"], **r} for r in frame.to_dict("records")]
+    stmts = [{"report_id": item.report_id, "path": row["path"], **r} for r in records]
     return row, stmts
 
 
@@ -458,12 +540,24 @@ def _chunks(it: Iterable, n: int) -> Iterator[list]:
 
 def _run(items: Iterable[_Item], *, n_process: int, batch_size: int, n_boot: int, seed: int,
          engine: str, client: Any, chunk_size: int, pseudonymise: bool, key: Any,
-         progress: Any = None) -> Iterator[tuple[_Item, dict | None, list[dict], dict | None]]:
-    """Yield ``(item, report_row, statement_rows, error_record)`` in input order."""
+         progress: Any = None, max_length: int = 1_000_000) -> Iterator[tuple[_Item, dict | None, list[dict], dict | None]]:
+    """Yield ``(item, report_row, statement_rows, error_record)`` in input order.
+
+    ``chunk_size``: with ``engine="dask"``, the reports sent out per round of tasks (each
+    task scores ``batch_size`` of them). Locally results stream one by one.
+    ``max_length``: the longest text the items may hold (checked in :func:`_prepare`).
+    """
     if engine not in ("local", "dask"):
         raise InputError(Errors.E194.format(engine=engine))
-    own_cluster = None
-    if engine == "dask" and client is None:
+    own_cluster = own_client = None
+    if engine == "dask" and isinstance(client, str):  # a scheduler address
+        from .errors import require
+
+        require("distributed", feature="engine='dask'", extra="dask")
+        from distributed import Client
+
+        client = own_client = Client(client)
+    elif engine == "dask" and client is None:
         from .errors import require
 
         require("distributed", feature="engine='dask'", extra="dask")
@@ -472,38 +566,61 @@ def _run(items: Iterable[_Item], *, n_process: int, batch_size: int, n_boot: int
         own_cluster = LocalCluster(n_workers=max(1, n_process), threads_per_worker=1, processes=False,
                                    dashboard_address=None)
         client = Client(own_cluster)
+    def emit(it: _Item, result: tuple | None):
+        if it.error is not None:
+            out = it, None, [], it.error
+        elif it.text is None:
+            out = it, None, [], None  # already done (resume)
+        else:
+            payload, err = result
+            it.text = None  # free the text as soon as it is scored
+            if payload is None:
+                out = it, None, [], {"file": it.path, "report_id": it.report_id, "error": err,
+                                     "code": "E196", "reason": Errors.E196.format(exc=err),
+                                     "hint": "Run biaslens.analyze() on this text with logging at DEBUG and report the bug."}
+            else:
+                row, stmts = _rows(it, json.loads(payload), pseudonymise=pseudonymise, key=key)
+                out = it, row, stmts, None
+        if progress is not None:
+            progress.update(1)
+        return out
+
     try:
+        if engine == "local":
+            # one stream over everything; items that need no analysis wait in ``pending``
+            # until the reports before them are out, so the order is the input's
+            pending: collections.deque[_Item] = collections.deque()
+
+            def jobs():
+                for it in items:
+                    pending.append(it)
+                    if it.error is None and it.text is not None:
+                        yield it.index, it.text, it.parties
+
+            for idx, payload, err in score_stream(jobs(), n_process=n_process, batch_size=batch_size,
+                                                  n_boot=n_boot, seed=seed, keep_report=pseudonymise,
+                                                  max_length=max_length):
+                while pending[0].index != idx:
+                    yield emit(pending.popleft(), None)
+                yield emit(pending.popleft(), (payload, err))
+            while pending:
+                yield emit(pending.popleft(), None)
+            return
         for chunk in _chunks(items, chunk_size):
             todo = [it for it in chunk if it.error is None and it.text is not None]
             results: dict[int, tuple] = {}
             if todo:
                 jobs = [(it.index, it.text, it.parties) for it in todo]
-                if engine == "local":
-                    got = score_chunk(jobs, n_process=n_process, batch_size=batch_size, n_boot=n_boot, seed=seed)
-                else:
-                    parts = [jobs[i:i + batch_size] for i in range(0, len(jobs), batch_size)]
-                    futs = client.map(score_chunk, parts, pure=False, n_boot=n_boot, seed=seed,
-                                      batch_size=batch_size)
-                    got = [r for part in client.gather(futs) for r in part]
+                parts = [jobs[i:i + batch_size] for i in range(0, len(jobs), batch_size)]
+                futs = client.map(score_chunk, parts, pure=False, n_boot=n_boot, seed=seed,
+                                  batch_size=batch_size, keep_report=pseudonymise)
+                got = [r for part in client.gather(futs) for r in part]
                 results = {idx: (payload, err) for idx, payload, err in got}
             for it in chunk:
-                if it.error is not None:
-                    yield it, None, [], it.error
-                elif it.text is None:
-                    yield it, None, [], None  # already done (resume)
-                else:
-                    payload, err = results[it.index]
-                    it.text = None  # free the text as soon as it is scored
-                    if payload is None:
-                        yield it, None, [], {"file": it.path, "report_id": it.report_id, "error": err,
-                                             "code": "E196", "reason": Errors.E196.format(exc=err),
-                                             "hint": "Run biaslens.analyze() on this text with logging at DEBUG and report the bug."}
-                    else:
-                        row, stmts = _rows(it, json.loads(payload), pseudonymise=pseudonymise, key=key)
-                        yield it, row, stmts, None
-                if progress is not None:
-                    progress.update(1)
+                yield emit(it, results.get(it.index))
     finally:
+        if own_client is not None:
+            own_client.close()
         if own_cluster is not None:
             client.close()
             own_cluster.close()
@@ -554,7 +671,9 @@ def score_corpus(inputs: Any, *, parties: Any = None, n_process: int = 1, batch_
     batch_size : int
         Texts per ``nlp.pipe`` batch (and per Dask task).
     engine : {"local", "dask"}
-        ``"dask"`` runs on ``client`` (a ``distributed.Client``) or a LocalCluster it starts.
+        ``"dask"`` runs on ``client``: a ``distributed.Client``, or a scheduler address such
+        as ``"tcp://10.0.0.5:8786"`` (connected to for this call and closed after it); without
+        one, on a LocalCluster it starts.
     progress : bool
         A progress bar on a terminal.
     seed, n_boot : int
@@ -587,7 +706,7 @@ def score_corpus(inputs: Any, *, parties: Any = None, n_process: int = 1, batch_
         for _, row, srows, err in _run(_iter_items(inputs, parties, settings, max_length, None),
                                        n_process=n_process, batch_size=batch_size, n_boot=n_boot, seed=seed,
                                        engine=engine, client=client, chunk_size=chunk_size,
-                                       pseudonymise=pseudonymise, key=key, progress=bar):
+                                       pseudonymise=pseudonymise, key=key, progress=bar, max_length=max_length):
             if err is not None:
                 errors.append(err)
             elif row is not None:
@@ -722,7 +841,7 @@ def score_to_dir(inputs: Sequence[Any], out: str | os.PathLike, *, parties_file:
     try:
         for it, row, stmts, err in _run(items(), n_process=n_process, batch_size=batch_size, n_boot=n_boot,
                                         seed=seed, engine=engine, client=None, chunk_size=chunk_size,
-                                        pseudonymise=pseudonymise, key=key, progress=bar):
+                                        pseudonymise=pseudonymise, key=key, progress=bar, max_length=max_length):
             order.append((it.key, err, it.report_id))
             if row is not None:
                 _write_shard(shard_dir / f"{it.key}.json", {"report": row, "statements": stmts})

@@ -292,7 +292,8 @@ class FramingAsymmetry:
         at random).
     metrics : pandas.DataFrame
         One row per metric: ``direction``, ``a``, ``b``, counts, ``difference`` (a - b),
-        ``ci_low``, ``ci_high``, ``p_value``, ``in_composite``.
+        ``ci_low``, ``ci_high``, ``p_value``, ``in_composite``. Built on first access (batch
+        scoring reads :meth:`to_dict`, which needs no DataFrame).
     """
 
     a: str
@@ -303,8 +304,19 @@ class FramingAsymmetry:
     n_statements: int
     n_boot: int
     seed: int
-    metrics: "pd.DataFrame" = field(repr=False, compare=False, hash=False)
+    #: one plain dict per metric (the rows of :attr:`metrics`), in ``METRICS`` order
+    _rows: tuple = field(repr=False, compare=False, hash=False, default=())
     _evidence: tuple = field(repr=False, compare=False, hash=False, default=())
+
+    @property
+    def metrics(self) -> "pd.DataFrame":
+        df = self.__dict__.get("_metrics_frame")
+        if df is None:
+            import pandas as pd
+
+            df = pd.DataFrame([dict(r) for r in self._rows]).set_index("metric")
+            object.__setattr__(self, "_metrics_frame", df)  # frozen: cache once, by hand
+        return df
 
     def evidence(self, metric: str) -> "pd.DataFrame":
         """The statements (and their cues) behind ``metric`` for both parties.
@@ -342,7 +354,7 @@ class FramingAsymmetry:
                 "ci": [num(self.ci[0]), num(self.ci[1])], "p_value": num(self.p_value),
                 "n_statements": self.n_statements, "n_boot": self.n_boot, "seed": self.seed,
                 "metrics": [{k: num(v) if isinstance(v, float) else v for k, v in row.items()}
-                            for row in self.metrics.reset_index().to_dict("records")]}
+                            for row in self._rows]}
 
     def __repr__(self) -> str:
         return (f"FramingAsymmetry(a={self.a!r}, b={self.b!r}, value={self.value:+.3f}, "
@@ -379,6 +391,20 @@ def _interval(x: np.ndarray, level: float = 0.95) -> tuple[float, float]:
         return (math.nan, math.nan)
     lo, hi = np.quantile(x, [(1 - level) / 2, 1 - (1 - level) / 2])
     return (float(lo), float(hi))
+
+
+def _intervals(x: np.ndarray, level: float = 0.95) -> list[tuple[float, float]]:
+    """:func:`_interval` of every column of ``x``: one quantile call for the columns
+    without NaN (the same numbers as column by column), the others one at a time."""
+    out: list[tuple[float, float]] = [(math.nan, math.nan)] * x.shape[1]
+    full = ~np.isnan(x).any(axis=0)
+    if full.any() and x.shape[0]:
+        q = np.quantile(x[:, full], [(1 - level) / 2, 1 - (1 - level) / 2], axis=0)
+        for k, j in enumerate(np.flatnonzero(full).tolist()):
+            out[j] = (float(q[0, k]), float(q[1, k]))
+    for j in np.flatnonzero(~full).tolist():
+        out[j] = _interval(x[:, j], level)
+    return out
 
 
 def _pvalue(obs: float, null: np.ndarray) -> float:
@@ -432,19 +458,19 @@ def _asymmetry(report: Report, a: str | None, b: str | None, n_boot: int, seed: 
     num_b, den_b = party_matrices(report, b, parties)
     obs, boot, perm = _stats(num_a, den_a, num_b, den_b, n_boot, seed)
     ta, tda, tb, tdb = num_a.sum(0), den_a.sum(0), num_b.sum(0), den_b.sum(0)
+    # plain dicts, not a DataFrame: batch scoring builds its frames once per corpus
+    ra, rb = _ratio(ta, tda).tolist(), _ratio(tb, tdb).tolist()
+    ta, tda, tb, tdb = (x.astype(np.int64).tolist() for x in (ta, tda, tb, tdb))
+    diffs = obs.tolist()
+    ints = _intervals(boot) if boot.size else [(math.nan, math.nan)] * len(METRICS)
     rows = []
     for j, m in enumerate(METRICS):
-        lo, hi = _interval(boot[:, j]) if boot.size else (math.nan, math.nan)
-        rows.append({"metric": m, "direction": DIRECTION[m],
-                     "a": float(_ratio(ta[j:j + 1], tda[j:j + 1])[0]),
-                     "b": float(_ratio(tb[j:j + 1], tdb[j:j + 1])[0]),
-                     "n_a": int(ta[j]), "den_a": int(tda[j]), "n_b": int(tb[j]), "den_b": int(tdb[j]),
-                     "difference": float(obs[j]), "ci_low": lo, "ci_high": hi,
-                     "p_value": _pvalue(float(obs[j]), perm[:, j]) if perm.size else math.nan,
-                     "in_composite": DIRECTION[m] != 0 and not math.isnan(obs[j])})
-    import pandas as pd
-
-    metrics = pd.DataFrame(rows).set_index("metric")
+        lo, hi = ints[j]
+        rows.append({"metric": m, "direction": DIRECTION[m], "a": ra[j], "b": rb[j],
+                     "n_a": ta[j], "den_a": tda[j], "n_b": tb[j], "den_b": tdb[j],
+                     "difference": diffs[j], "ci_low": lo, "ci_high": hi,
+                     "p_value": _pvalue(diffs[j], perm[:, j]) if perm.size else math.nan,
+                     "in_composite": DIRECTION[m] != 0 and not math.isnan(diffs[j])})
     value = float(_composite(obs[None, :])[0])
     ci = _interval(_composite(boot)) if boot.size else (math.nan, math.nan)
     pval = _pvalue(value, _composite(perm)) if perm.size else math.nan
@@ -452,7 +478,7 @@ def _asymmetry(report: Report, a: str | None, b: str | None, n_boot: int, seed: 
     logger.debug("asymmetry %s vs %s over %d statements: %.3f", a, b, len(report.statements), value)
     comp_boot = _composite(boot) if boot.size else np.full(max(n_boot, 1), np.nan)
     return FramingAsymmetry(a, b, value, ci, pval, len(report.statements), n_boot, seed,
-                            metrics, evidence), comp_boot
+                            tuple(rows), evidence), comp_boot
 
 
 def _evidence_rows(report, a, b, parties, mats_a, mats_b) -> Iterable[dict]:

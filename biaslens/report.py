@@ -164,23 +164,24 @@ class Report:
         import pandas as pd
 
         rep = self.pseudonymise(key=key) if pseudonymise else self
-        rows = []
-        for i, s in enumerate(rep.statements):
-            rows.append({
-                "statement_id": i,
-                "start": s.start,
-                "end": s.end,
-                "text": s.text,
-                "label": s.label,
-                "source": s.source,
-                "targets": ",".join(s.targets),
-                "confidence": s.confidence,
-                "n_cues": len(s.cues),
-                "cues": ";".join(f"{c.category}:{c.target or ''}" for c in s.cues),
-            })
         columns = ["statement_id", "start", "end", "text", "label", "source", "targets",
                    "confidence", "n_cues", "cues"]
-        return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(rep.statement_records(), columns=columns)
+
+    def statement_records(self) -> list[dict[str, Any]]:
+        """The rows of :meth:`to_frame` as plain dicts (no pandas; batch scoring's hot path)."""
+        return [{
+            "statement_id": i,
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "label": s.label,
+            "source": s.source,
+            "targets": ",".join(s.targets),
+            "confidence": s.confidence,
+            "n_cues": len(s.cues),
+            "cues": ";".join(f"{c.category}:{c.target or ''}" for c in s.cues),
+        } for i, s in enumerate(self.statements)]
 
     def cues_frame(self) -> "pd.DataFrame":
         """One row per cue with the statement it sits in."""

@@ -10,6 +10,28 @@ In one run, on one synthetic corpus (reports assembled from the statements of
   and 10,000 reports (target: flat, under 2 GB). ``quick`` uses 100 and 400 reports and
   says so in the result.
 
+Timing protocol (throughput and scaling)
+----------------------------------------
+* The same reports (400; ``quick``: 200) are timed for all three: bare spaCy ``nlp.pipe`` of
+  the model biaslens builds on (``batch_size=16``), and ``score_corpus`` (``batch_size=16``,
+  ``n_boot=100``) with ``n_process=1`` and ``n_process=2``. Every timed call does the whole
+  job: parse, analyse, bootstrap, build the result frames.
+* Model load is outside every timed region: both pipelines are loaded and warmed on a few
+  reports first. With ``n_process=2`` the worker processes are started inside the timed call
+  (forked from the warmed process, so they load no model) and that start-up is counted: a user
+  pays it once per run. With 200+ reports per process it is amortised.
+* The three are timed in interleaved rounds (spaCy, 1 process, 2 processes; 3 rounds,
+  ``quick``: 2). The machine is shared (2 cores; other jobs only ever add time), so each
+  headline number uses the fastest round of each contender (the least disturbed, as
+  ``timeit`` does); the median-based numbers, every round's seconds and the load average
+  before and after are kept in the result too.
+* Diagnostics, not headline: the CPU seconds of each timed call (this process plus its
+  finished worker processes). On a busy machine they still say how much work each did:
+  ``throughput_ratio_vs_spacy_cpu`` compares the CPU seconds of bare spaCy and biaslens, and
+  ``cpu_work_1_vs_2_processes`` is the 1-process run's CPU over the 2-process run's (1.0: the
+  second process costs no extra work; the wall-clock speedup on 2 idle cores cannot exceed
+  twice it).
+
 Run: ``python -m experiments reproduce --only bench_batch [--quick]``.
 """
 from __future__ import annotations
@@ -18,6 +40,8 @@ import glob
 import json
 import os
 import random
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -91,39 +115,60 @@ def run(*, quick: bool, seed: int, out: Path) -> dict:
     # quick mode still needs enough work for the 1 -> 2 process comparison: with 60 short
     # reports (4 batches) the two workers' start-up and the uneven last batch dominated
     n_tp = 200 if quick else 400
+    rounds = 2 if quick else 3
     mem_sizes = (100, 400) if quick else (1000, 10000)
     docs = corpus(n_tp, seed)
     texts = [t for t, _ in docs]
     n_chars = sum(map(len, texts))
 
-    # warm both pipelines (model load is not throughput)
+    # load and warm both pipelines (model load is not throughput)
     base = _base(spacy_model_name())
-    list(base.pipe(texts[:4]))
-    biaslens.score_corpus(docs[:4], progress=False, n_boot=100)
+    list(base.pipe(texts[:8], batch_size=16))
+    biaslens.score_corpus(docs[:8], progress=False, n_boot=100, batch_size=16, seed=seed)
 
-    t0 = time.perf_counter()
-    for _ in base.pipe(texts, batch_size=16):
-        pass
-    t_spacy = time.perf_counter() - t0
+    def cpu() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
-    timings = {}
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    secs: dict[str, list[float]] = {"spacy": [], "1": [], "2": []}
+    cpus: dict[str, list[float]] = {"spacy": [], "1": [], "2": []}
     results = {}
-    for n_process in (1, 2):
-        t0 = time.perf_counter()
-        results[n_process] = biaslens.score_corpus(docs, progress=False, n_boot=100, n_process=n_process,
-                                                   batch_size=16, seed=seed)
-        timings[n_process] = time.perf_counter() - t0
+    for _ in range(rounds):
+        c0, t0 = cpu(), time.perf_counter()
+        for _doc in base.pipe(texts, batch_size=16):
+            pass
+        secs["spacy"].append(time.perf_counter() - t0)
+        cpus["spacy"].append(cpu() - c0)
+        for n_process in (1, 2):
+            c0, t0 = cpu(), time.perf_counter()
+            results[n_process] = biaslens.score_corpus(docs, progress=False, n_boot=100, n_process=n_process,
+                                                       batch_size=16, seed=seed)
+            secs[str(n_process)].append(time.perf_counter() - t0)
+            cpus[str(n_process)].append(cpu() - c0)
+    load_after = [round(x, 2) for x in os.getloadavg()]
+    cpu_best = {k: min(v) for k, v in cpus.items()}
+    best = {k: min(v) for k, v in secs.items()}
+    med = {k: statistics.median(v) for k, v in secs.items()}
     identical = (results[1].reports.equals(results[2].reports)
                  and results[1].statements.equals(results[2].statements))
     memory = {str(n): _peak(n, seed) for n in mem_sizes}
     metrics = {
         "n_reports_throughput": n_tp,
         "n_chars_throughput": n_chars,
-        "spacy_per_second": round(n_tp / t_spacy, 2),
-        "biaslens_per_second_1proc": round(n_tp / timings[1], 2),
-        "biaslens_per_second_2proc": round(n_tp / timings[2], 2),
-        "throughput_ratio_vs_spacy": round(t_spacy / timings[1], 3),
-        "speedup_1_to_2_processes": round(timings[1] / timings[2], 3),
+        "timing_rounds": rounds,
+        "spacy_per_second": round(n_tp / best["spacy"], 2),
+        "biaslens_per_second_1proc": round(n_tp / best["1"], 2),
+        "biaslens_per_second_2proc": round(n_tp / best["2"], 2),
+        "throughput_ratio_vs_spacy": round(best["spacy"] / best["1"], 3),
+        "speedup_1_to_2_processes": round(best["1"] / best["2"], 3),
+        "throughput_ratio_vs_spacy_median": round(med["spacy"] / med["1"], 3),
+        "speedup_1_to_2_processes_median": round(med["1"] / med["2"], 3),
+        "seconds_per_round": {k: [round(x, 2) for x in v] for k, v in secs.items()},
+        "cpu_seconds_per_round": {k: [round(x, 2) for x in v] for k, v in cpus.items()},
+        "throughput_ratio_vs_spacy_cpu": round(cpu_best["spacy"] / cpu_best["1"], 3),
+        "cpu_work_1_vs_2_processes": round(cpu_best["1"] / cpu_best["2"], 3),
+        "load_average_before_after": [load_before, load_after],
         "identical_outputs_1_vs_2_processes": bool(identical),
         "peak_memory_mb": {k: round(v["peak_rss_mb"], 1) for k, v in memory.items()},
         "memory_runs": memory,
@@ -133,11 +178,14 @@ def run(*, quick: bool, seed: int, out: Path) -> dict:
                     "peak_memory_mb_max": 2048},
         "cpu_count": os.cpu_count(),
     }
-    print(f"[bench_batch] bare spaCy {metrics['spacy_per_second']} reports/s, biaslens "
+    print(f"[bench_batch] fastest of {rounds} interleaved rounds: bare spaCy {metrics['spacy_per_second']} reports/s, biaslens "
           f"{metrics['biaslens_per_second_1proc']} reports/s (ratio {metrics['throughput_ratio_vs_spacy']}, "
           f"target >= 0.75); 2 processes {metrics['biaslens_per_second_2proc']} reports/s "
-          f"(speedup {metrics['speedup_1_to_2_processes']}x, target >= 1.6); identical outputs: {identical}; "
+          f"(speedup {metrics['speedup_1_to_2_processes']}x, target >= 1.6); medians: ratio "
+          f"{metrics['throughput_ratio_vs_spacy_median']}, speedup {metrics['speedup_1_to_2_processes_median']}x; "
+          f"load average {load_before} -> {load_after}; identical outputs: {identical}; "
           f"peak RSS {metrics['peak_memory_mb']} MB ({metrics['memory_sizes_note']})", flush=True)
-    write_result(out, "bench_batch", metrics, config={"quick": quick, "n_boot": 100, "batch_size": 16},
+    write_result(out, "bench_batch", metrics, config={"quick": quick, "n_boot": 100, "batch_size": 16,
+                                                      "timing_rounds": rounds, "headline": "fastest round"},
                  seed=seed, inputs=_inputs())
     return metrics

@@ -219,3 +219,59 @@ def test_cli_csv_and_bad_format(tmp_path):
     assert sorted(e["code"] for e in errs) == ["E184", "E189"]
     r = CliRunner().invoke(app, ["score", str(d), "--out", str(tmp_path / "o2"), "--format", "xlsx"])
     assert r.exit_code == 2 and "E197" in r.output
+
+
+def test_errors_keep_their_place_in_the_stream_whatever_n_process():
+    # error rows (unreadable texts) between analysed ones: one stream over everything must
+    # give every row in input order, the same with worker processes
+    texts = [(TEXTS[0], {"parties": PARTIES}), "", TEXTS[1], "... !!! ---", (TEXTS[2], {"parties": PARTIES}), ""]
+    one = biaslens.score_corpus(texts, progress=False, n_boot=20, batch_size=2)
+    assert list(one.errors["code"]) == ["E002", "E015", "E002"]
+    assert list(one.reports["report_id"]) == [biaslens.batch.content_hash(t if isinstance(t, str) else t[0])[:16]
+                                              for t in (texts[0], texts[2], texts[4])]
+    two = biaslens.score_corpus(texts, progress=False, n_boot=20, batch_size=2, n_process=2)
+    pd.testing.assert_frame_equal(one.reports, two.reports)
+    pd.testing.assert_frame_equal(one.statements, two.statements)
+    pd.testing.assert_frame_equal(one.errors, two.errors)
+
+
+def test_a_report_failing_inside_the_pipeline_is_an_error_row(monkeypatch):
+    import biaslens.batch as B
+
+    real = B.pack
+
+    def flaky(doc, **kw):
+        if "Note 1." in doc.text:
+            raise RuntimeError("boom")
+        return real(doc, **kw)
+
+    monkeypatch.setattr(B, "pack", flaky)
+    texts = [t + f" Note {i}." for i, t in enumerate(TEXTS[:3])]
+    res = biaslens.score_corpus(texts, parties=PARTIES, progress=False, n_boot=20)
+    assert len(res.reports) == 2 and list(res.errors["code"]) == ["E196"]
+    assert list(res.errors["error"]) == ["RuntimeError"]
+    assert res.errors.iloc[0]["report_id"] == B.content_hash(texts[1])[:16]
+    assert "boom" not in res.errors.to_json()  # the class only, never the message
+
+
+@pytest.mark.slow
+def test_dask_on_a_scheduler_address(tmp_path):
+    # a cluster reached by its address, as a deployed scheduler would be (tcp, not in-process)
+    pytest.importorskip("distributed")
+    from distributed import Client, LocalCluster
+
+    texts = [(t + f" Item {i}.", {"parties": PARTIES}) for i, t in enumerate(TEXTS)] + [""]
+    local = biaslens.score_corpus(texts, progress=False, n_boot=20, batch_size=2)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
+                      dashboard_address=None) as cl:
+        assert cl.scheduler_address.startswith("tcp://")
+        by_str = biaslens.score_corpus(texts, progress=False, n_boot=20, batch_size=2, engine="dask",
+                                       client=cl.scheduler_address)
+        with Client(cl.scheduler_address) as client:
+            by_client = biaslens.score_corpus(texts, progress=False, n_boot=20, batch_size=2, engine="dask",
+                                              client=client)
+            assert client.status == "running"  # a caller's client is left open
+    for res in (by_str, by_client):
+        pd.testing.assert_frame_equal(local.reports, res.reports)
+        pd.testing.assert_frame_equal(local.statements, res.statements)
+        pd.testing.assert_frame_equal(local.errors, res.errors)

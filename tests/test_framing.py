@@ -273,3 +273,29 @@ def test_pipeline_name_swap_negates(nlp):
     assert f1.value == pytest.approx(-f2.value)
     np.testing.assert_allclose(f1.metrics["difference"].to_numpy(float),
                                -f2.metrics["difference"].to_numpy(float), equal_nan=True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans)
+def test_metrics_frame_is_lazy_and_matches_to_dict(plan):
+    fa = asymmetry(build_report(plan), n_boot=50, seed=1)
+    assert "_metrics_frame" not in fa.__dict__  # to_dict and value need no DataFrame
+    d = fa.to_dict()
+    assert "_metrics_frame" not in fa.__dict__
+    frame = fa.metrics
+    assert fa.metrics is frame and list(frame.index) == list(METRICS)
+    as_records = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                  for r in frame.reset_index().to_dict("records")]
+    assert d["metrics"] == as_records
+    # the vectorised intervals are the column-by-column ones
+    from biaslens.framing import _interval, _intervals
+
+    boot = np.random.default_rng(0).normal(size=(50, len(METRICS)))
+    boot[::7, 3] = np.nan
+    boot[:, 5] = np.nan
+    assert _intervals(boot) == [_interval(boot[:, j]) for j in range(len(METRICS))]
+
+
+def test_statement_records_are_the_frame_rows():
+    rep = build_report([(0, "mother", 0, False), (1, "father", 1, True), (2, "mother", 1, False)])
+    assert rep.statement_records() == rep.to_frame().to_dict("records")
