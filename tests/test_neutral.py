@@ -122,3 +122,12 @@ def test_held_out_twins_keep_every_label():
         l1 = [s.label for s in biaslens.analyze(r["text"], r.get("parties"), nlp=nlp).statements]
         l2 = [s.label for s in biaslens.analyze(tw["text"], tw.get("parties"), nlp=nlp).statements]
         assert l1 == l2, r["report_id"]
+
+
+def test_embedding_text_is_the_same_for_her_and_his(nlp):
+    from biaslens.tagger.features import featurize
+
+    plains = {featurize(nlp(f"{p} GP confirmed that {s} has not needed treatment.")
+                        .spans["biaslens_statements"][0]).plain
+              for p, s in (("Her", "she"), ("His", "he"))}
+    assert plains == {"their GP confirmed that they has not needed treatment ."}

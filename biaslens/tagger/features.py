@@ -45,6 +45,22 @@ MODALS = {"may", "might", "could", "would", "should", "must", "will", "can", "sh
 _NUM_PREFIX = re.compile(r"^(\d+(\.\d+)*\.?|[A-Z]\.|[ivx]+\.|\(?[a-z0-9]\))\s+")
 
 
+def _neutral_pronoun(t, low: str) -> str:
+    """they/them/their for he/she/him/her/his, by the (role-neutral) tag, never by the word.
+
+    "her" is possessive or object; reading that from the word would map "her GP" to "them GP"
+    and its role-swapped twin "his GP" to "their GP". The parse comes from the neutral copy
+    (biaslens/neutral.py), so the tag is the same for both.
+    """
+    if low in ("himself", "herself"):
+        return "themselves"
+    if low in ("he", "she"):
+        return "they"
+    if low == "hers":
+        return "theirs"
+    return "their" if t.tag_ == "PRP$" else "them"
+
+
 def _role_class(role: str | None) -> str:
     """Collapse a role to a swap-invariant class: which parent it is never matters."""
     if role is None:
@@ -99,13 +115,10 @@ def normalise_tokens(sent: Span, roles: dict[int, str]) -> tuple[list[str], list
         if r is not None:
             tok = "CHILD" if r == "child" else "PARTY"
             pl = "the child" if r == "child" else "the parent"
-            if low in ("he", "she", "him", "her"):
-                pl = "they"
-            elif low in ("his", "hers"):
-                pl = "their"
+            if low in PRON3:
+                pl = _neutral_pronoun(t, low)
         elif low in PRON3:
-            tok, pl = "PRON", {"he": "they", "she": "they", "him": "them", "her": "them",
-                                 "his": "their", "hers": "theirs"}.get(low, "themselves")
+            tok, pl = "PRON", _neutral_pronoun(t, low)
         elif t.text.rstrip(".") in TITLES:
             tok, pl = "TITLE", ""
         elif low in KIN or t.lemma_.lower() in KIN:
