@@ -127,7 +127,6 @@ def test_held_out_twins_keep_every_label():
 def test_embedding_text_is_the_same_for_her_and_his(nlp):
     from biaslens.tagger.features import featurize
 
-    plains = {featurize(nlp(f"{p} GP confirmed that {s} has not needed treatment.")
-                        .spans["biaslens_statements"][0]).plain
-              for p, s in (("Her", "she"), ("His", "he"))}
+    docs = [nlp(f"{p} GP confirmed that {s} has not needed treatment.") for p, s in (("Her", "she"), ("His", "he"))]
+    plains = {featurize(d.spans["biaslens_statements"][0]).plain for d in docs}
     assert plains == {"their GP confirmed that they has not needed treatment ."}
