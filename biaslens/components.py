@@ -19,6 +19,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
+import numpy as np
+from spacy.attrs import LOWER, POS
+from spacy.symbols import PRON
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch, raise_error
@@ -167,10 +170,13 @@ class PartiesComponent:
                 if sp is not None:
                     others.add(sent_of.get(sp.start, 0))
         out = []
-        for t in doc:
-            low = t.lower_
-            if t.pos_ != "PRON" or (low not in PRONOUNS_F and low not in PRONOUNS_M):
-                continue
+        # candidates from the LOWER and POS columns: a Token object only for he/she/her/him...
+        strings = doc.vocab.strings
+        lower_ids = {strings.add(w): w for w in PRONOUNS_F | PRONOUNS_M}
+        cols = doc.to_array([LOWER, POS])
+        for i in np.flatnonzero(np.isin(cols[:, 0], list(lower_ids)) & (cols[:, 1] == PRON)).tolist():
+            t = doc[i]
+            low = lower_ids[int(cols[i, 0])]
             g = "f" if low in PRONOUNS_F else "m"
             k = sent_of.get(t.i, 0)
             compatible: set[str] = set()

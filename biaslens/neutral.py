@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator, Sequence
 
-from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, TAG
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, ORTH, SPACY, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
@@ -111,7 +111,9 @@ def name_words(aliases: Iterable[str]) -> set[str]:
 
 def neutral_words(doc: Doc, names: set[str]) -> list[str]:
     """The neutral copy's words, one per token of ``doc`` (see the module docstring)."""
-    words = [t.text for t in doc]
+    strings = doc.vocab.strings
+    # token texts from the ORTH column: no Token object is built for the 99% left alone
+    words = [strings[o] for o in doc.to_array(ORTH).tolist()]
     n = len(words)
     for i, w in enumerate(words):
         if w in names:
@@ -126,9 +128,9 @@ def neutral_words(doc: Doc, names: set[str]) -> list[str]:
             words[i] = _case(_SUBJ_PRON[low], w)
         elif low in _OBJ_OR_POSS:
             j = i + 1
-            while j < n and doc[j].is_space:
+            while j < n and (not words[j] or words[j].isspace()):
                 j += 1
-            words[i] = _case(_pronoun(doc[j].text if j < n else None), w)
+            words[i] = _case(_pronoun(words[j] if j < n else None), w)
         elif low in _KIN:
             words[i] = _case(_KIN[low], w)
     return words
@@ -154,7 +156,7 @@ def party_names(doc: Doc) -> set[str]:
 def neutral_copy(doc: Doc) -> Doc:
     """A new ``Doc`` with the same tokens and whitespace as ``doc`` and neutral words."""
     words = neutral_words(doc, party_names(doc))
-    return Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+    return Doc(doc.vocab, words=words, spaces=doc.to_array(SPACY).astype(bool).tolist())
 
 
 def copy_parse(src: Doc, dst: Doc) -> Doc:
