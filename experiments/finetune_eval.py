@@ -32,16 +32,15 @@ def _texts(items) -> list[str]:
 
 
 def _predict(model, head, tok, texts, torch, batch_size=64) -> np.ndarray:
+    from biaslens.tagger.embed import mean_pool
+
     model.eval()
     out = []
     with torch.inference_mode():
         for i in range(0, len(texts), batch_size):
             b = tok(texts[i:i + batch_size], padding=True, truncation=True, max_length=96,
                     return_tensors="pt")
-            h = model(**b).last_hidden_state
-            m = b["attention_mask"].unsqueeze(-1).to(h.dtype)
-            pooled = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
-            out.append(head(pooled).argmax(1).numpy())
+            out.append(head(mean_pool(model(**b).last_hidden_state, b["attention_mask"])).argmax(1).numpy())
     return np.concatenate(out) if out else np.zeros(0, int)
 
 
@@ -50,7 +49,7 @@ def finetune(train_x, train_y, dev_x, dev_y, *, epochs: int, seed: int, lr: floa
     import torch
     import transformers
 
-    from biaslens.tagger.embed import _model
+    from biaslens.tagger.embed import _model, mean_pool
 
     from .tagger_eval import class_metrics
 
@@ -77,10 +76,7 @@ def finetune(train_x, train_y, dev_x, dev_y, *, epochs: int, seed: int, lr: floa
             idx = order[i:i + batch_size]
             b = tok([train_x[j] for j in idx], padding=True, truncation=True, max_length=96,
                     return_tensors="pt")
-            h = model(**b).last_hidden_state
-            m = b["attention_mask"].unsqueeze(-1).to(h.dtype)
-            pooled = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
-            loss = loss_fn(head(pooled), y[idx])
+            loss = loss_fn(head(mean_pool(model(**b).last_hidden_state, b["attention_mask"])), y[idx])
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -29,6 +29,12 @@ def _model():
     return tok, model
 
 
+def mean_pool(hidden, attention_mask):
+    """Mean of the token vectors the attention mask keeps (sentence-transformers' pooling)."""
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+
 def embed(texts: list[str], *, batch_size: int = 64, seed: int | None = 0) -> np.ndarray:
     """``(len(texts), 384)`` float32 array of normalised sentence embeddings.
 
@@ -47,8 +53,6 @@ def embed(texts: list[str], *, batch_size: int = 64, seed: int | None = 0) -> np
         for i in range(0, len(texts), batch_size):
             batch = tok(texts[i:i + batch_size], padding=True, truncation=True, max_length=128,
                         return_tensors="pt")
-            hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            pooled = mean_pool(model(**batch).last_hidden_state, batch["attention_mask"])
             out.append(torch.nn.functional.normalize(pooled, dim=1).numpy())
     return np.vstack(out).astype(np.float32) if out else np.zeros((0, 384), np.float32)
