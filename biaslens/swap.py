@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from .errors import Errors, InputError
-from .parties import CHILD_WORDS, PROFESSIONS, TITLES, ROLE_WORDS, validate
+from .parties import CHILD_WORDS, PROFESSIONS, ROLE_WORDS, TITLES, find_mentions, validate
 
 logger = logging.getLogger("biaslens")
 
@@ -285,23 +285,8 @@ def swap_value(value, a: str, b: str):
 
 
 def _find(text: str, forms: Mapping[str, object]) -> list[tuple[int, int, str]]:
-    """Non-overlapping word-bounded matches of ``forms``, longest first."""
-    cands = []
-    for f in forms:
-        if not f:
-            continue
-        for m in re.finditer(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text):
-            cands.append((m.start(), m.end(), f))
-    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int, str]] = []
-    occupied = bytearray(len(text) + 1)
-    for s, e, f in cands:
-        if any(occupied[s:e]):
-            continue
-        occupied[s:e] = b"\x01" * (e - s)
-        taken.append((s, e, f))
-    taken.sort()
-    return taken
+    """Non-overlapping word-bounded matches of ``forms``, longest first (labelled by the form)."""
+    return find_mentions(text, {f: [f] for f in forms if f})
 
 
 @dataclass
