@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.attrs import LEMMA, LOWER
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -49,11 +50,12 @@ def _entries(extra) -> list[LexEntry]:
 
 
 class _CueMatcher:
-    """Lexicon matcher: a ``PhraseMatcher`` on ``LOWER`` for exact-word entries, a token
-    ``Matcher`` only for the lemma entries (first word by lemma, the rest by ``LOWER``).
+    """Lexicon matcher: a ``PhraseMatcher`` on ``LOWER`` for exact-word entries, and a lookup
+    by lemma hash for the lemma entries (first word by lemma, the rest by ``LOWER``).
 
     One token ``Matcher`` with hundreds of patterns tried every pattern at every token and cost
-    about as much as the rest of the cue finder; the phrase matcher looks words up in a trie.
+    about as much as the rest of the cue finder; the phrase matcher looks words up in a trie,
+    and the lemma entries are found by one dictionary lookup per token.
     Calling it returns ``(start, end, category, entry)`` for every match, ordered longest
     first, then by start, then by lexicon order, which is the order the single ``Matcher``
     gave (it emitted same-span matches in pattern order).
@@ -63,22 +65,38 @@ class _CueMatcher:
         from spacy.lang.en import English
 
         tok = English().tokenizer
-        self.lemma = Matcher(vocab)
         self.phrase = PhraseMatcher(vocab, attr="LOWER")
-        self.n_lemma = 0
+        # lemma entries: the first word's lemma, then the next words' lower forms (what a
+        # token Matcher pattern [{"LEMMA": w0}, {"LOWER": w1}, ...] matches), looked up by
+        # the lemma's hash instead of trying every pattern at every token
+        self.by_lemma: dict[int, list[tuple[tuple[int, ...], int]]] = {}
         self.key_of: dict[int, tuple[str, int]] = {}  # match id -> (category, entry index)
         for k, e in enumerate(entries):
             words = [t.lower_ for t in tok(e.term)]
             key = f"{e.category}|{k}"
-            self.key_of[vocab.strings.add(key)] = (e.category, k)
+            kid = vocab.strings.add(key)
+            self.key_of[kid] = (e.category, k)
             if e.match == "lemma":
-                self.lemma.add(key, [[{"LEMMA": words[0]}] + [{"LOWER": w} for w in words[1:]]])
-                self.n_lemma += 1
+                rest = tuple(vocab.strings.add(w) for w in words[1:])
+                self.by_lemma.setdefault(vocab.strings.add(words[0]), []).append((rest, kid))
             else:
                 self.phrase.add(key, [Doc(vocab, words=words, spaces=[False] * len(words))])
 
+    def _lemma_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if not self.by_lemma or not len(doc):
+            return []
+        arr = doc.to_array([LEMMA, LOWER])
+        lemmas, lowers = arr[:, 0].tolist(), arr[:, 1].tolist()
+        n, found = len(lemmas), []
+        for i, lem in enumerate(lemmas):
+            for rest, kid in self.by_lemma.get(lem, ()):
+                j = i + 1 + len(rest)
+                if j <= n and tuple(lowers[i + 1:j]) == rest:
+                    found.append((kid, i, j))
+        return found
+
     def __call__(self, doc: Doc) -> list[tuple[int, int, str, int]]:
-        found = self.phrase(doc) + (self.lemma(doc) if self.n_lemma else [])
+        found = list(self.phrase(doc)) + self._lemma_matches(doc)
         out = [(s, e) + self.key_of[key] for key, s, e in found]
         out.sort(key=lambda m: (-(m[1] - m[0]), m[0], m[3]))
         return out

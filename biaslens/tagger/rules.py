@@ -59,11 +59,15 @@ def _evaluative_terms() -> set[str]:
 
 
 def is_heading(sent: Span) -> bool:
+    text = sent.text.strip()
+    # fast path for the common case, a full sentence: none of the tests below can succeed
+    # for a mixed-case text that ends with "." and has a word in it
+    if text.endswith(".") and not text.isupper() and any(c.isalnum() for c in text):
+        return False
     words = [t for t in sent if not t.is_space and not t.is_punct]
     if not words:
         return True
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in words)
-    text = sent.text.strip()
     if re.match(r"^(\d+(\.\d+)*\.?|[A-Z]\.|[ivx]+\.|\(?[a-z]\))\s+\S", text) and len(words) <= 8 and not text.endswith("."):
         return True
     if not has_verb and len(words) <= 10 and not text.endswith("."):
