@@ -445,9 +445,21 @@ def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx", taken: se
     out = []
     for sent in statements:
         for t in sent:
-            if t.pos_ != "VERB" or t.lemma_.lower() not in lemmas or t.i in taken:
+            if t.i in taken:
+                continue
+            if t.pos_ != "VERB" or t.lemma_.lower() not in lemmas:
                 continue
             kids = list(t.children)
+            lem = t.lemma_.lower()
+            # "did not pass on the reports", not "did not pass the test"; "has not made a
+            # payment", not "Neither parent has made a referral"
+            if lem == "pass" and not any(
+                    c.lower_ == "on" and (c.dep_ == "prt" or (c.dep_ == "prep" and c.i == t.i + 1 and not any(
+                        g.pos_ in ("NUM", "PROPN") or g.ent_type_ in ("DATE", "TIME") for g in c.children)))
+                    for c in kids):
+                continue
+            if lem == "make" and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _SPEECH_ACTS for c in kids):
+                continue
             neg = [c for c in kids if c.dep_ == "neg" and c.lower_ in _NEG]
             subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
             neither = subj is not None and (subj.lower_ == "neither" or any(c.lower_ == "neither" for c in subj.children))
@@ -468,6 +480,10 @@ def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx", taken: se
     return out
 
 
+# "has not made a referral / an allegation": making these is no one's duty
+_SPEECH_ACTS = {"referral", "allegation", "complaint", "application", "statement", "comment", "claim",
+                "disclosure", "remark", "suggestion", "request", "offer", "decision", "choice", "threat",
+                "mistake", "reference", "attempt"}
 def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
     """Every framing cue in ``doc``; needs ``biaslens_parties`` and ``biaslens_statements`` spans."""
     matcher, _ = _matcher(doc.vocab, _freeze(extra))
@@ -663,13 +679,21 @@ def _heads(verb: Token) -> set[str]:
 
 def _noun_heads(tok: Token) -> set[str]:
     # "any of Oscar's meetings", "either of the two appointments": the noun after "of"
+    # "copies of the letters", "details of his rota": what is handed over is the noun after "of"
+    if tok.lemma_.lower() in ("copy", "detail", "record", "evidence") and tok.pos_ == "NOUN":
+        inner = [x for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for g in c.children if g.dep_ == "pobj" for x in _noun_heads(g)]
+        if inner:
+            return {_norm(tok.lemma_.lower()), *inner}
     if tok.lower_ in ("any", "either", "all", "each", "none", "one", "two", "three", "some", "both") or tok.pos_ == "NUM":
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 return set().union(*[_noun_heads(g) for g in c.children if g.dep_ == "pobj"] or [set()])
     if tok.pos_ in ("NOUN",) and not tok.is_stop:
         out = {_norm(tok.lemma_.lower())}
-        out |= {_noun_heads(c).pop() for c in tok.children if c.dep_ == "conj" and _noun_heads(c)}
+        for c in tok.children:
+            if c.dep_ == "conj":
+                out |= _noun_heads(c)
         return out
     return set()
 
@@ -796,10 +820,41 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
                                     add(g)
                                 if c.lower_ == "for" and _party(ctx.role(g)) is None:
                                     content |= _noun_heads(g)  # "was made to Ms F for her records"
+        if not found and t.pos_ == "NOUN" and lem == "order":
+            kinds = _court_order_kinds(t)
+            if kinds:
+                # a court order made in the proceedings binds every party to them ("the child
+                # arrangements order made in 2020"): an obligation addressed to all parties
+                found.update(r for r in ctx.parties if _party(r))
+                content |= kinds
         content.discard(_norm(lem))
         out += [(r, t, frozenset(content)) for r in found if r]
     return out
 
+
+# what a court order is about, from its compounds: "child arrangements order", "contact order"
+_ORDER_KINDS = {"arrangement": "arrangement", "arrangements": "arrangement", "contact": "contact",
+                "residence": "residence", "steps": "steps", "specific": "issue", "issue": "issue",
+                "prohibited": "steps"}
+# verbs whose object order does not exist yet: "applied for an order", "recommend an order"
+_ORDER_NOT_MADE = {"apply", "seek", "request", "recommend", "propose", "want", "consider", "ask",
+                   "invite", "need", "support", "oppose"}
+
+
+def _court_order_kinds(t: Token) -> set[str]:
+    """The duty content of an existing court order named by the noun ``t``, or an empty set
+    when ``t`` is not a court order or the order has not been made."""
+    kinds = {_ORDER_KINDS[c.lower_] for c in t.children
+             if c.dep_ in ("compound", "amod") and c.lower_ in _ORDER_KINDS}
+    if not kinds:
+        return set()
+    h = t.head.head if t.head.dep_ == "prep" else t.head
+    if h.lemma_.lower() in _ORDER_NOT_MADE:
+        return set()
+    if h.lemma_.lower() in ("make", "grant", "issue") and any(
+            c.dep_ == "aux" and c.lower_ in _MODAL_AUX | {"to"} for c in h.children):
+        return set()  # "the court should make a contact order", "to make an order"
+    return kinds
 
 _REQUEST_NOUNS = {"request", "invitation", "reminder", "offer", "suggestion", "proposal", "direction",
                   "instruction", "arrangement", "order", "requirement", "agreement", "undertaking"}
@@ -857,6 +912,11 @@ def _failure_core(doc: Doc, h: CueHit) -> set[str] | None:
         return None
     core = _heads(verb) | {_norm(c.lemma_.lower()) for o in objs for c in o.children
                            if c.dep_ == "compound" and c.pos_ == "NOUN"}
+    if verb.lemma_.lower() in ("let", "allow", "make") and not core - _LIGHT:
+        # "refused to let her see Isla" (the parser often reads "see" as a modifier): the
+        # duty is the act let or made possible, wherever the parse put it
+        core |= {_norm(t.lemma_.lower()) for t in verb.subtree
+                 if t.i != verb.i and t.pos_ == "VERB" and t.lemma_.lower() not in _LIGHT}
     core = core - {"failure", "refusal", "unwillingness", "reluctance", "lack", "engagement",
                            "fail", "refuse", "decline", "neglect", "omit", "unwilling"}
     if tok.pos_ == "NOUN" and "engagement" in tok.lemma_.lower() + " " + " ".join(t.lower_ for t in doc[h.start:h.end]):
@@ -867,7 +927,12 @@ def _failure_core(doc: Doc, h: CueHit) -> set[str] | None:
 def _antecedent_core(doc: Doc, h: CueHit, sent: Span) -> set[str] | None:
     """The core of the clauses before an anaphoric failure in its own sentence, or None."""
     out: set[str] = set()
+    # the clauses the failure is embedded in ("The FCA is concerned that Ms F has not ...")
+    # frame it; they are not what it points back to
+    frame = set(a.i for a in doc[h.start:h.end].root.ancestors)
     for t in doc[sent.start:h.start]:
+        if t.i in frame:
+            continue
         if t.pos_ == "VERB" and t.dep_ not in ("amod", "aux") and t.lemma_.lower() not in _LIGHT:
             out |= {_norm(t.lemma_.lower())} | {x for c in t.children if c.dep_ in ("dobj", "obj") for x in _noun_heads(c)}
     return (out - {"offer", "ask", "request", "invite", "say", "tell", "report", "note"}) or None

@@ -251,6 +251,12 @@ REQUEST_FORMS = [
     ("Ms Finch received an invitation to the review meeting.", "Ms Finch did not attend the meeting.", "mother"),
     # "told ... to" is an instruction, "told that" is not
     ("Ms Finch was told to return the child by 6pm.", "Ms Finch did not return the child by 6pm.", "mother"),
+    # a court order binds both parties: it is the obligation a later failure presupposes
+    ("Mr Bell has applied to enforce the child arrangements order made in 2020.",
+     "Ms Finch has not kept to the arrangements.", "mother"),
+    # "copies of the letters": what was to be handed over is the noun after "of"
+    ("I asked Ms Finch to send copies of the clinic letters to the school.",
+     "Ms Finch did not send the letters.", "mother"),
     # coordinated requests: "for the name ... and for her consent"
     ("I asked Ms Finch for the name of her GP and for her consent to contact the surgery.",
      "Ms Finch declined to give consent.", "mother"),
@@ -363,3 +369,60 @@ def test_mental_health_binds_to_its_party(nlp, text, span, party, mirrored):
 def test_mental_health_of_no_party_or_demeanour_is_not_a_cue(nlp):
     got, _ = cues(nlp, "3.0 Mental Health\n\nMr Bell appeared anxious during the meeting.")
     assert not any(g[1] == "mental_health_reference" for g in got), got
+
+
+# -- issue 4, third session: failures of a duty to pass on, consult or apply; what is not one ---
+@pytest.mark.parametrize("mirrored", [False, True])
+@pytest.mark.parametrize("text,span", [
+    ("Ms Finch has not passed on the nursery reports.", "has not passed"),
+    ("Ms Finch did not consult Mr Bell before she changed the child's school.", "did not consult"),
+    ("Ms Finch moved the child to Leeds without applying to the court.", "without applying"),
+    ("Ms Finch did not provide the bank statements, despite a reminder on 16 February.", "despite a reminder"),
+    ("Ms Finch failed to bring the child on 2 April, despite the order.", "despite the order"),
+])
+def test_more_presupposed_failures(nlp, text, span, mirrored):
+    party = "mother"
+    if mirrored:
+        text, party = swap_parties(text), "father"
+    got, _ = cues(nlp, text)
+    assert any(g[0] == span and g[1] == "presupposed_failure" and g[2] == party for g in got), got
+
+
+@pytest.mark.parametrize("text", [
+    "Neither parent has made a referral to children's services.",  # making one is no one's duty
+    "Ms Finch did not pass the driving test until 2019.",  # "pass", not "pass on"
+])
+def test_not_presupposed_failures(nlp, text):
+    got, _ = cues(nlp, text)
+    assert not any(g[1] == "presupposed_failure" for g in got), got
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+@pytest.mark.parametrize("order_s", ["Mr Bell has applied for a child arrangements order.",
+                                     "I recommend that the court should make a child arrangements order."])
+def test_order_not_made_is_no_obligation(nlp, order_s, mirrored):
+    text = order_s + FILLER + "Ms Finch has not kept to the arrangements."
+    party = "mother"
+    if mirrored:
+        text, party = swap_parties(text), "father"
+    got, _ = cues(nlp, text)
+    assert any(g[1] == "unsupported_presupposition" and g[2] == party for g in got), got
+
+
+def test_let_failure_names_the_act_let(nlp):
+    # the parser reads "see" in "let her see the child" as a modifier; the duty is still seeing
+    # the child, so a request about mediation does not support the refusal
+    text = ("I asked Ms Finch to contact the family mediation service." + FILLER +
+            "The grandmother reported that Ms Finch has refused to let her see the child since August.")
+    got, _ = cues(nlp, text)
+    assert any(g[1] == "unsupported_presupposition" and g[2] == "mother" for g in got), got
+
+
+def test_frame_clause_is_not_the_antecedent(nlp):
+    # "The FCA is concerned that ..." frames the failure; with no request at all it is unsupported,
+    # and an unrelated earlier request addressed to the party supports the anaphoric "the arrangements"
+    text = "The FCA is concerned that Ms Finch has not encouraged the child to keep to the arrangements."
+    got, r = cues(nlp, text)
+    assert any(g[1] == "unsupported_presupposition" and g[2] == "mother" for g in got), got
+    note = next(c.note for c in r.cues if c.category == "unsupported_presupposition")
+    assert "concern" not in note.split("about")[-1].split("(")[0], note
