@@ -293,3 +293,31 @@ def test_compare_pseudonymised_outputs_hold_no_identifiers():
     for out in (json.dumps(chk.to_dict()), chk.to_html(), chk.to_frame().to_csv()):
         for ident in ("Finch", "Bell", "Oakfield", "Mill Lane"):
             assert ident not in out
+
+
+def test_content_clause_strips_the_reporting_frame():
+    from biaslens.sources import _content_clause
+
+    assert _content_clause("The health visitor said that the baby is gaining weight.") == "the baby is gaining weight."
+    assert _content_clause("Ms Finch told me that Mr Bell was late.") == "Mr Bell was late."
+    assert _content_clause("The GP letter confirms that the vaccinations are up to date.") == "the vaccinations are up to date."
+    assert _content_clause("Mr Bell was late on 3 May.") is None  # no frame
+    assert _content_clause("I am satisfied that the child is safe.") is None  # not a reporting verb
+
+
+@pytest.mark.slow
+def test_minilm_paraphrase_without_a_shared_word_is_found(nlp):
+    # no content word in common ("milestones" / "development on track"): the embeddings alone
+    # decide, on the reported content rather than the "The health visitor said that" frame
+    pytest.importorskip("transformers")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        chk = compare("The health visitor said that the baby is meeting her milestones.",
+                      {"hv": "The baby's development is on track for her age. The flat was tidy."},
+                      parties=PARTIES, nlp=nlp)
+        lex = compare("The health visitor said that the baby is meeting her milestones.",
+                      {"hv": "The baby's development is on track for her age. The flat was tidy."},
+                      parties=PARTIES, nlp=nlp, use_embeddings=False)
+    assert chk.meta["backend"] == "minilm"
+    assert chk.attributions[0].status == "supported", chk.attributions[0].reasons
+    assert lex.attributions[0].status == "not_found"  # the lexical fallback cannot see it
