@@ -636,6 +636,7 @@ _SAME_DUTY = {
     "bring": "produce_child", "take": "produce_child", "available": "produce_child",
     "send": "hand_over", "provide": "hand_over", "supply": "hand_over", "submit": "hand_over",
     "forward": "hand_over", "email": "hand_over", "share": "hand_over", "produce": "hand_over",
+    "pass": "hand_over",
     "give": "hand_over", "return": "hand_over",
     "attend": "attend", "meet": "attend", "meeting": "attend", "come": "attend",
     "reply": "respond", "respond": "respond", "answer": "respond", "ring": "respond",
@@ -1031,6 +1032,28 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
     return None
 
 
+# a party's own act on an appointment records that it was made for them: "Ms F has cancelled
+# sessions at short notice", "Mr B booked the hair-strand test", "Ms F postponed the review"
+_OWN_ARRANGING = {"cancel", "rearrange", "postpone", "reschedule", "book", "confirm"}
+
+
+def _own_arrangements(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, frozenset]]:
+    """(party, verb, core) for every appointment a party cancelled, moved, booked or confirmed."""
+    out = []
+    for t in sent:
+        if t.pos_ != "VERB" or t.lemma_.lower() not in _OWN_ARRANGING or any(c.dep_ == "neg" for c in t.children):
+            continue
+        sub = _subject(t)
+        if sub is None or sub.dep_ != "nsubj":
+            continue
+        parties = ctx.group(sub) or ([r] if (r := _party(ctx.role(sub))) else [])
+        objs = [x for c in t.children if c.dep_ in ("dobj", "obj") for x in _noun_heads(c)]
+        if parties and objs:
+            core = frozenset(objs)
+            out += [(r, t, core) for r in parties]
+    return out
+
+
 def _presupposition_checks(doc, hits, statements, stmt_of, ctx) -> list[CueHit]:
     """For each presupposed failure, look for the request it presupposes, earlier in the report.
 
@@ -1045,6 +1068,8 @@ def _presupposition_checks(doc, hits, statements, stmt_of, ctx) -> list[CueHit]:
     requests: list[tuple[int, str, Token, frozenset]] = []  # (statement index, party, verb, core)
     for k, sent in enumerate(statements):
         for r, verb, content in _request_addressees(sent, ctx):
+            requests.append((k, r, verb, content))
+        for r, verb, content in _own_arrangements(sent, ctx):
             requests.append((k, r, verb, content))
     lemmas = sorted(_request_lemmas())
     for h in hits:

@@ -257,6 +257,9 @@ REQUEST_FORMS = [
     # "copies of the letters": what was to be handed over is the noun after "of"
     ("I asked Ms Finch to send copies of the clinic letters to the school.",
      "Ms Finch did not send the letters.", "mother"),
+    # the party's own act on the appointments records that they were made for her
+    ("Ms Finch has repeatedly cancelled contact sessions at short notice.",
+     "Ms Finch failed to attend three of the last eight sessions.", "mother"),
     # coordinated requests: "for the name ... and for her consent"
     ("I asked Ms Finch for the name of her GP and for her consent to contact the surgery.",
      "Ms Finch declined to give consent.", "mother"),
@@ -426,3 +429,18 @@ def test_frame_clause_is_not_the_antecedent(nlp):
     assert any(g[1] == "unsupported_presupposition" and g[2] == "mother" for g in got), got
     note = next(c.note for c in r.cues if c.category == "unsupported_presupposition")
     assert "concern" not in note.split("about")[-1].split("(")[0], note
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_own_cancellation_supports_only_the_same_appointments(nlp, mirrored):
+    # cancelling weekend contact says nothing about an office appointment, and the other
+    # party's cancellations say nothing about hers
+    for text in ("Ms Finch has cancelled weekend contact twice." + FILLER +
+                 "Ms Finch failed to attend the second appointment at the office.",
+                 "Mr Bell has cancelled contact sessions twice." + FILLER +
+                 "Ms Finch failed to attend three of the sessions."):
+        party = "mother"
+        if mirrored:
+            text, party = swap_parties(text), "father"
+        got, _ = cues(nlp, text)
+        assert any(g[1] == "unsupported_presupposition" and g[2] == party for g in got), (text, got)
