@@ -453,6 +453,12 @@ def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx", taken: se
             lem = t.lemma_.lower()
             # "did not pass on the reports", not "did not pass the test"; "has not made a
             # payment", not "Neither parent has made a referral"
+            # "did not turn up / show up", not "did not turn the page"; "has not acted on the
+            # advice", not "did not act"
+            if lem in ("turn", "show") and not any(c.dep_ == "prt" and c.lower_ == "up" for c in kids):
+                continue
+            if lem == "act" and not any(c.dep_ == "prep" and c.lower_ in ("on", "upon") for c in kids):
+                continue
             if lem == "pass" and not any(
                     c.lower_ == "on" and (c.dep_ == "prt" or (c.dep_ == "prep" and c.i == t.i + 1 and not any(
                         g.pos_ in ("NUM", "PROPN") or g.ent_type_ in ("DATE", "TIME") for g in c.children)))
@@ -638,7 +644,8 @@ _SAME_DUTY = {
     "forward": "hand_over", "email": "hand_over", "share": "hand_over", "produce": "hand_over",
     "pass": "hand_over",
     "give": "hand_over", "return": "hand_over",
-    "attend": "attend", "meet": "attend", "meeting": "attend", "come": "attend",
+    "attend": "attend", "meet": "attend", "meeting": "attend", "come": "attend", "turn": "attend",
+    "show": "attend", "permit": "allow",
     "reply": "respond", "respond": "respond", "answer": "respond", "ring": "respond",
     "call": "respond", "contact": "respond",
     "test": "test", "testing": "test", "undergo": "test", "undertake": "test",

@@ -382,6 +382,13 @@ def test_mental_health_of_no_party_or_demeanour_is_not_a_cue(nlp):
     ("Ms Finch moved the child to Leeds without applying to the court.", "without applying"),
     ("Ms Finch did not provide the bank statements, despite a reminder on 16 February.", "despite a reminder"),
     ("Ms Finch failed to bring the child on 2 April, despite the order.", "despite the order"),
+    ("Ms Finch did not turn up for the contact session.", "did not turn"),
+    ("Ms Finch has not honoured the agreement.", "has not honoured"),
+    ("Ms Finch breached the order twice in March.", "breached"),
+    ("Ms Finch has not acted on the advice.", "has not acted"),
+    ("Ms Finch chose not to attend the review.", "chose not to"),
+    ("Ms Finch has yet to provide the documents.", "has yet to"),
+    ("Ms Finch did not permit the visit.", "did not permit"),
 ])
 def test_more_presupposed_failures(nlp, text, span, mirrored):
     party = "mother"
@@ -394,6 +401,8 @@ def test_more_presupposed_failures(nlp, text, span, mirrored):
 @pytest.mark.parametrize("text", [
     "Neither parent has made a referral to children's services.",  # making one is no one's duty
     "Ms Finch did not pass the driving test until 2019.",  # "pass", not "pass on"
+    "Ms Finch did not show me her drawings.",  # "show", not "show up"
+    "Ms Finch did not act aggressively at the handover.",  # "act", not "act on"
 ])
 def test_not_presupposed_failures(nlp, text):
     got, _ = cues(nlp, text)
