@@ -439,32 +439,35 @@ def _scare_quotes(doc: Doc, statements: list[Span], ctx: "_Ctx") -> list[CueHit]
     return out
 
 
+# verbs that are verbs of compliance only with a particle or preposition: "did not turn up",
+# not "did not turn the page"; "has not acted on the advice", not "did not act"
+_NEEDS_PARTICLE = {"turn": ("up",), "show": ("up",), "act": ("on", "upon"), "pass": ("on",)}
+
+
+def _compliance_sense(t: Token, kids: list[Token]) -> bool:
+    """Is ``t`` used in its sense of meeting a duty ("passed on the reports", "made a payment")?"""
+    lem = t.lemma_.lower()
+    need = _NEEDS_PARTICLE.get(lem)
+    if need is not None:
+        # the parser often reads the particle as a preposition; "did not pass on 3 May" is a date
+        return any(c.lower_ in need and (c.dep_ == "prt" or (c.dep_ == "prep" and not any(
+            g.pos_ in ("NUM", "PROPN") or g.ent_type_ in ("DATE", "TIME") for g in c.children)))
+            for c in kids)
+    # "has not made a payment", not "Neither parent has made a referral"
+    return not (lem == "make" and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _SPEECH_ACTS
+                                      for c in kids))
+
+
 def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx", taken: set[int]) -> list[tuple[int, int, Token]]:
     """(start, end, verb) for "did not send", "has not attended", "Neither parent had produced"."""
     lemmas = _compliance_lemmas()
     out = []
     for sent in statements:
         for t in sent:
-            if t.i in taken:
-                continue
-            if t.pos_ != "VERB" or t.lemma_.lower() not in lemmas:
+            if t.i in taken or t.pos_ != "VERB" or t.lemma_.lower() not in lemmas:
                 continue
             kids = list(t.children)
-            lem = t.lemma_.lower()
-            # "did not pass on the reports", not "did not pass the test"; "has not made a
-            # payment", not "Neither parent has made a referral"
-            # "did not turn up / show up", not "did not turn the page"; "has not acted on the
-            # advice", not "did not act"
-            if lem in ("turn", "show") and not any(c.dep_ == "prt" and c.lower_ == "up" for c in kids):
-                continue
-            if lem == "act" and not any(c.dep_ == "prep" and c.lower_ in ("on", "upon") for c in kids):
-                continue
-            if lem == "pass" and not any(
-                    c.lower_ == "on" and (c.dep_ == "prt" or (c.dep_ == "prep" and c.i == t.i + 1 and not any(
-                        g.pos_ in ("NUM", "PROPN") or g.ent_type_ in ("DATE", "TIME") for g in c.children)))
-                    for c in kids):
-                continue
-            if lem == "make" and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _SPEECH_ACTS for c in kids):
+            if not _compliance_sense(t, kids):
                 continue
             neg = [c for c in kids if c.dep_ == "neg" and c.lower_ in _NEG]
             subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
