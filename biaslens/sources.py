@@ -148,7 +148,8 @@ _IRREGULAR = {p: base for base, forms in (
     ("wear", "wore worn"), ("understand", "understood"), ("bite", "bit bitten"),
     ("tear", "tore torn"), ("grow", "grew grown"), ("fly", "flew flown"), ("forbid", "forbade forbidden"),
     ("sell", "sold"), ("build", "built"), ("sing", "sang sung"), ("draw", "drew drawn"),
-    ("withdraw", "withdrew withdrawn"), ("undertake", "undertook undertaken"))
+    ("withdraw", "withdrew withdrawn"), ("undertake", "undertook undertaken"), ("say", "said"),
+    ("tell", "told"), ("think", "thought"))
     for p in forms.split()}
 
 
@@ -828,28 +829,30 @@ _COMMON = set("the of and to a in that is was he she for it with as his her on b
               "we all will me my when who did said told mother father child about".split())
 
 
-# reporting verbs (inflected) that introduce what someone said or a record shows, in a
-# statement's frame: "Ms F told me that ...", "The GP letter confirms that ..."
-_REPORTING = (r"said|says|say|told|tells|stated?|states|reported|reports|report|explained|explains|"
-              r"described|describes|mentioned|mentions|informed|informs|advised|advises|indicated|"
-              r"indicates|noted|notes|added|adds|confirmed|confirms|confirm|recorded|records|record|"
-              r"showed|shows|show|claimed|claims|claim|alleged|alleges|allege|insisted|insists|"
-              r"maintained|maintains|asserted|asserts|accepted|accepts|acknowledged|acknowledges|"
-              r"admitted|admits|recognised|recognises|believed|believes|believe|thinks|think|"
-              r"thought|feels|feel|felt|suggested|suggests|denied|denies|deny|wrote|writes|agreed|"
-              r"agrees|recalled|recalls|remembered|remembers|disclosed|discloses|explain|describe")
-_FRAME_RX = re.compile(rf"^(?:\S+\s+){{0,10}}?(?:{_REPORTING})\b(?:\s+\S+){{0,4}}?\s+that\s+(?P<c>.+)$",
-                       re.IGNORECASE | re.DOTALL)
+@lru_cache(maxsize=1)
+def _reporting_keys() -> frozenset:
+    """Keys (see :func:`_key`) of the verbs that introduce an account or what a record shows:
+    the one-word attribution lexicon, plus the verbs of records and letters."""
+    from .lexicons import load_lexicon
+
+    words = {e.term for e in load_lexicon("attribution") if " " not in e.term}
+    return frozenset(_key(w) for w in words | {"record", "write", "deny", "agree", "recall", "remember"})
 
 
 def _content_clause(text: str) -> str | None:
-    """The reported content of a statement whose frame is "X said/told me/confirms ... that",
-    or None when it has no such frame or the content is under three words."""
-    m = _FRAME_RX.match(text.strip())
-    if not m:
-        return None
-    c = m.group("c").strip()
-    return c if len(c.split()) >= 3 else None
+    """The reported content of a statement whose frame is "X said/told me/confirms ... that"
+    (a reporting verb among its first eleven words, "that" at most five words after it), or
+    None when it has no such frame or the content is under three words."""
+    words = list(_WORD.finditer(text))[:17]
+    keys = _reporting_keys()
+    for v, m in enumerate(words[:11]):
+        if m.group(0).lower() in _NEG or _key(m.group(0)) not in keys:
+            continue
+        for t in words[v + 1:v + 6]:
+            if t.group(0).lower() == "that":
+                c = text[t.end():].strip()
+                return c if len(c.split()) >= 3 else None
+    return None
 
 
 def _check_sources(report_text: str, sources: object, max_ratio: float) -> dict[str, str]:

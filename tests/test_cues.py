@@ -231,6 +231,13 @@ def swap_parties(text: str) -> str:
     return out.replace("\1", "him")
 
 
+def mirror(text: str, party: str, mirrored: bool) -> tuple[str, str]:
+    """The text and party, or their role-swapped mirror."""
+    if not mirrored:
+        return text, party
+    return swap_parties(text), {"mother": "father", "father": "mother"}[party]
+
+
 FILLER = " The child is seven. The child attends Oakfield Primary School. The child likes drawing. "
 # (request sentence, failure sentence, party); the failure is supported by the request, and
 # unsupported without it; filler keeps the request out of the "refusal right after" window
@@ -285,8 +292,7 @@ def test_request_to_the_other_party_or_a_told_report_does_not_support(nlp, mirro
     for text in ("Ms Finch was told that the child had a cold." + FILLER + "Ms Finch did not bring the child.",
                  "Mr Bell was asked to bring the child to the office." + FILLER + "Ms Finch did not bring the child."):
         party = "mother"
-        if mirrored:
-            text, party = swap_parties(text), "father"
+        text, party = mirror(text, party, mirrored)
         got, _ = cues(nlp, text)
         assert any(g[1] == "unsupported_presupposition" and g[2] == party for g in got), got
 
@@ -295,8 +301,7 @@ def test_request_to_the_other_party_or_a_told_report_does_not_support(nlp, mirro
 def test_concessive_notice_supports_the_failure(nlp, mirrored):
     text = "Mr Bell has not attended any school events, although Ms Finch has passed on the dates."
     party = "father"
-    if mirrored:
-        text, party = swap_parties(text), "mother"
+    text, party = mirror(text, party, mirrored)
     got, _ = cues(nlp, text)
     assert any(g[1] == "presupposed_failure" and g[2] == party for g in got), got
     assert not any(g[1] == "unsupported_presupposition" for g in got), got
@@ -329,8 +334,7 @@ CONTESTED = [
 @pytest.mark.parametrize("mirrored", [False, True])
 def test_unattributed_contested(nlp, account, fact, party, span, mirrored):
     text = account + " I met the child at school. " + fact
-    if mirrored:
-        text, party = swap_parties(text), {"mother": "father", "father": "mother"}[party]
+    text, party = mirror(text, party, mirrored)
     got, _ = cues(nlp, text)
     assert any(g[1] == "unattributed_contested" and g[2] == party and g[0].startswith(span) for g in got), got
 
@@ -363,8 +367,7 @@ MENTAL_HEALTH = [
 @pytest.mark.parametrize("text,span,party", MENTAL_HEALTH)
 @pytest.mark.parametrize("mirrored", [False, True])
 def test_mental_health_binds_to_its_party(nlp, text, span, party, mirrored):
-    if mirrored:
-        text, party = swap_parties(text), {"mother": "father", "father": "mother"}[party]
+    text, party = mirror(text, party, mirrored)
     got, _ = cues(nlp, text)
     assert any(g[0] == span and g[1] == "mental_health_reference" and g[2] == party for g in got), got
 
@@ -392,8 +395,7 @@ def test_mental_health_of_no_party_or_demeanour_is_not_a_cue(nlp):
 ])
 def test_more_presupposed_failures(nlp, text, span, mirrored):
     party = "mother"
-    if mirrored:
-        text, party = swap_parties(text), "father"
+    text, party = mirror(text, party, mirrored)
     got, _ = cues(nlp, text)
     assert any(g[0] == span and g[1] == "presupposed_failure" and g[2] == party for g in got), got
 
@@ -415,8 +417,7 @@ def test_not_presupposed_failures(nlp, text):
 def test_order_not_made_is_no_obligation(nlp, order_s, mirrored):
     text = order_s + FILLER + "Ms Finch has not kept to the arrangements."
     party = "mother"
-    if mirrored:
-        text, party = swap_parties(text), "father"
+    text, party = mirror(text, party, mirrored)
     got, _ = cues(nlp, text)
     assert any(g[1] == "unsupported_presupposition" and g[2] == party for g in got), got
 
@@ -449,7 +450,6 @@ def test_own_cancellation_supports_only_the_same_appointments(nlp, mirrored):
                  "Mr Bell has cancelled contact sessions twice." + FILLER +
                  "Ms Finch failed to attend three of the sessions."):
         party = "mother"
-        if mirrored:
-            text, party = swap_parties(text), "father"
+        text, party = mirror(text, party, mirrored)
         got, _ = cues(nlp, text)
         assert any(g[1] == "unsupported_presupposition" and g[2] == party for g in got), (text, got)
