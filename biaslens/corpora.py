@@ -1,6 +1,6 @@
 """Labelled corpora as ``datasets.DatasetDict`` objects, split by report.
 
-Two corpora are known:
+Four corpora are known:
 
 ``s7synth``
     Synthetic section-7-style welfare reports written for this project (``corpora/README.md``
@@ -8,6 +8,14 @@ Two corpora are known:
     (``biaslens._corpora``, i.e. the repository's ``corpora/`` folder) and rebuilt with
     ``python corpora/build.py``. Splits ``train`` / ``dev`` / ``test`` are by report, and a
     report and its twin are always in the same split.
+``s7heldout``
+    Another writer's reports in styles absent from ``s7synth``, with twins: ``test`` only,
+    never trained or tuned on.
+``s7cuedev``
+    Reports written later to exercise the presupposition search (many presupposed failures,
+    with and without the request they presuppose), with twins: ``train`` only. Development
+    material for the cue rules; a separate corpus so that adding it moved nothing between the
+    ``s7synth`` splits.
 ``newssd-eng``
     NewsSD-ENG (Antici et al. 2024, CC BY 4.0): English news sentences labelled OBJ / SUBJ.
     Never copied into the repository: read from ``$BIASLENS_SHARED/data/newssd-eng/``
@@ -18,7 +26,7 @@ Examples
 --------
 >>> from biaslens import corpora
 >>> corpora.list()
-['s7synth', 's7heldout', 'newssd-eng']
+['s7synth', 's7heldout', 's7cuedev', 'newssd-eng']
 >>> ds = corpora.load("s7synth")                      # doctest: +SKIP
 >>> ds["train"][0]["label"]                            # doctest: +SKIP
 'other'
@@ -44,7 +52,7 @@ SPLITS = ("train", "dev", "test")
 LABELS = ("observation", "allegation", "opinion", "other")
 NEWSSD_LABELS = {"SUBJ": "opinion", "OBJ": "not_opinion"}
 _NEWSSD_FILES = {"train": "train.csv", "dev": "val.csv", "test": "test.csv"}
-_CORPORA = ("s7synth", "s7heldout", "newssd-eng")
+_CORPORA = ("s7synth", "s7heldout", "s7cuedev", "newssd-eng")
 
 
 def _names() -> builtins.list[str]:
@@ -188,6 +196,8 @@ def _load_s7synth(level: str, ood_writer: str | None, path, name: str = "s7synth
                 ", ".join(f"{k} {len(v)}" for k, v in rows.items()))
     if name == "s7heldout":  # evaluation only: no train or dev split exists
         return datasets.DatasetDict({"test": datasets.Dataset.from_list(rows["test"])})
+    if name == "s7cuedev":  # development material only
+        return datasets.DatasetDict({"train": datasets.Dataset.from_list(rows["train"])})
     return datasets.DatasetDict({k: datasets.Dataset.from_list(v) for k, v in rows.items()})
 
 
@@ -230,7 +240,9 @@ def load(name: str = "s7synth", *, level: str = "statement", ood_writer: str | N
     Parameters
     ----------
     name : str
-        ``"s7synth"`` (default), ``"s7heldout"`` (unseen styles, test only) or ``"newssd-eng"``; see :func:`list`.
+        ``"s7synth"`` (default), ``"s7heldout"`` (unseen styles, test only), ``"s7cuedev"``
+        (reports written to exercise the presupposition search, train only) or
+        ``"newssd-eng"``; see :func:`list`.
     level : {"statement", "report"}
         ``s7synth`` only. ``"statement"``: one row per statement with ``report_id``,
         ``text``, ``label``, ``source``, ``targets``, ``cues`` (offsets within the
@@ -292,6 +304,6 @@ def list() -> builtins.list[str]:  # noqa: A001 - the documented name, as in the
     --------
     >>> import biaslens.corpora
     >>> biaslens.corpora.list()
-    ['s7synth', 's7heldout', 'newssd-eng']
+    ['s7synth', 's7heldout', 's7cuedev', 'newssd-eng']
     """
     return _names()

@@ -429,6 +429,23 @@ def build_heldout(nlp=None) -> list[dict]:
     return reports
 
 
+CUEDEV = HERE / "s7cuedev"
+
+
+def build_cuedev(nlp=None) -> list[dict]:
+    """``s7cuedev``: writers F-I's reports written to exercise the presupposition search, and
+    their twins, every one in ``train``.
+
+    Development material for the cue rules (its errors are read and fixed, like train's). It
+    is a separate corpus so that adding it moved no report between the ``s7synth`` splits and
+    left the tagger models, trained on ``s7synth`` train, as they were.
+    """
+    reports, _ = build(CUEDEV / "authored", nlp=nlp)
+    for r in reports:
+        r["split"] = "train"
+    return reports
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--strict", action="store_true", help="fail on an invalid authored file")
@@ -449,6 +466,9 @@ def main(argv: list[str] | None = None) -> int:
     heldout = build_heldout()
     (HELDOUT / "reports.jsonl").write_text(serialise(heldout), encoding="utf-8")
     print(f"wrote s7heldout/reports.jsonl: {len(heldout)} reports (all test)")
+    cuedev = build_cuedev()
+    (CUEDEV / "reports.jsonl").write_text(serialise(cuedev), encoding="utf-8")
+    print(f"wrote s7cuedev/reports.jsonl: {len(cuedev)} reports (all train)")
     write_card_stats(HERE / "README.md", stats_markdown(stats))
     sha = hashlib.sha256(data.encode("utf-8")).hexdigest()
     print(f"wrote {out.relative_to(HERE.parent)}: {stats['reports_with_twins']} reports "

@@ -180,7 +180,7 @@ def test_load_errors(kwargs, code, exc):
 
 
 def test_list():
-    assert corpora.list() == ["s7synth", "s7heldout", "newssd-eng"]
+    assert corpora.list() == ["s7synth", "s7heldout", "s7cuedev", "newssd-eng"]
 
 
 def test_missing_shared_names_path_and_fix(monkeypatch, tmp_path):
