@@ -265,6 +265,12 @@ def _bind(tok: Token, category: str, ctx: "_Ctx", sent_roles: list[str]) -> tupl
                     r = _party(ctx.role(c))
                     if r:
                         return [r], "possessor of the hedged subject"
+    if subj is not None and category == "presupposed_failure" and subj.dep_ == "nsubjpass" \
+            and subj.pos_ == "NOUN":
+        # "Notwithstanding the direction, Ms F's statement was filed late": whose it was
+        for c in subj.children:
+            if c.dep_ == "poss" and (r := _party(ctx.role(c))):
+                return [r], "possessor of the passive subject"
     if subj is not None:
         grp = ctx.group(subj)
         if grp:
@@ -441,30 +447,77 @@ def _scare_quotes(doc: Doc, statements: list[Span], ctx: "_Ctx") -> list[CueHit]
 
 # verbs that are verbs of compliance only with a particle or preposition: "did not turn up",
 # not "did not turn the page"; "has not acted on the advice", not "did not act"
-_NEEDS_PARTICLE = {"turn": ("up",), "show": ("up",), "act": ("on", "upon"), "pass": ("on",)}
+_NEEDS_PARTICLE = {"turn": ("up",), "show": ("up",), "act": ("on", "upon"), "pass": ("on",),
+                   "put": ("forward",), "hand": ("over", "back")}
+# events a party is due at: "did not come to the review meeting", "missed her sampling appointment"
+_EVENT_NOUNS = {"meeting", "session", "appointment", "review", "conference", "hearing", "evening", "contact",
+                "visit", "assessment", "interview", "course", "programme", "program", "class", "test",
+                "handover", "call", "check", "screening", "consultation", "group", "workshop"}
+# events a professional arranges, which no child arrangements order provides for
+_PROFESSIONAL_EVENTS = {"visit", "appointment", "assessment", "meeting", "session", "review", "interview",
+                        "observation", "test", "conference", "hearing", "office", "school", "nursery"}
+# "take" in its light uses is no duty: "has never taken an interest", "took place"
+_TAKE_LIGHT = {"interest", "part", "notice", "account", "place", "step", "action", "responsibility", "care",
+               "time", "view", "look", "advantage", "pride", "issue", "exception"}
+# an excuse on the miss itself: "missed contact sessions in 2021 while unwell"
+_EXCUSES = {"unwell", "ill", "illness", "hospital", "sick", "poorly", "bereavement", "funeral"}
+# "would not" narrates a refusal with verbs of letting and handing over ("would not let him speak
+# to Poppy", "would not hand the children over"); with other verbs it is often a prediction
+_REFUSED_WOULD = {"allow", "let", "permit", "hand", "return", "give", "bring", "sign", "attend", "engage",
+                  "cooperate", "co-operate", "comply", "provide", "send", "pass", "share"}
 
 
 def _compliance_sense(t: Token, kids: list[Token]) -> bool:
     """Is ``t`` used in its sense of meeting a duty ("passed on the reports", "made a payment")?"""
     lem = t.lemma_.lower()
+    if lem == "come":  # "did not come to the review meeting", not "did not come back"
+        return any(c.dep_ == "prep" and c.lower_ == "to" and any(
+            g.dep_ == "pobj" and g.lemma_.lower() in _EVENT_NOUNS for g in c.children) for c in kids)
     need = _NEEDS_PARTICLE.get(lem)
     if need is not None:
         # the parser often reads the particle as a preposition; "did not pass on 3 May" is a date
         return any(c.lower_ in need and (c.dep_ == "prt" or (c.dep_ == "prep" and not any(
             g.pos_ in ("NUM", "PROPN") or g.ent_type_ in ("DATE", "TIME") for g in c.children)))
             for c in kids)
+    if lem == "take" and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _TAKE_LIGHT for c in kids):
+        return False
     # "has not made a payment", not "Neither parent has made a referral"
     return not (lem == "make" and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _SPEECH_ACTS
                                       for c in kids))
 
 
-def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx", taken: set[int]) -> list[tuple[int, int, Token]]:
-    """(start, end, verb) for "did not send", "has not attended", "Neither parent had produced"."""
-    lemmas = _compliance_lemmas()
+def _passive_party(t: Token, ctx: "_Ctx") -> str | None:
+    """Who failed, in a negated passive: the agent ("have not been provided by the mother",
+    "no response was received from Mr B") or the owner of what was due ("Her signed consent
+    was not returned", "his statement was filed late"). None when neither names a party, or
+    when the subject is itself a person ("Lily was not returned to school")."""
+    subj = next((c for c in t.children if c.dep_ == "nsubjpass"), None)
+    if subj is None or subj.pos_ in ("PROPN", "PRON") or subj.i in ctx.roles \
+            or subj.lemma_.lower() in _PERSON_NOUNS:
+        return None
+    for c in t.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "from"):
+            for g in c.children:
+                if g.dep_ == "pobj" and (r := _party(ctx.role(g))):
+                    return r
+    for c in subj.children:
+        if c.dep_ == "poss" and (r := _party(ctx.role(c))):
+            return r
+    return None
+
+
+def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx",
+                        taken: set[int]) -> list[tuple[int, int, Token, str | None]]:
+    """(start, end, verb, party) for "did not send", "has not attended", "Neither parent had
+    produced", "never returned the form", "would not let him", "Nor did she put forward", and
+    negated passives ("her consent was not returned", "No response was received from Mr B"),
+    whose party is read from the agent or the owner of what was due (None: bind as usual)."""
+    lemmas = _compliance_lemmas() | {"receive"}
     out = []
     for sent in statements:
         for t in sent:
-            if t.i in taken or t.pos_ != "VERB" or t.lemma_.lower() not in lemmas:
+            lem = t.lemma_.lower()
+            if t.pos_ != "VERB" or lem not in lemmas:
                 continue
             kids = list(t.children)
             if not _compliance_sense(t, kids):
@@ -472,20 +525,94 @@ def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx", taken: se
             neg = [c for c in kids if c.dep_ == "neg" and c.lower_ in _NEG]
             subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
             neither = subj is not None and (subj.lower_ == "neither" or any(c.lower_ == "neither" for c in subj.children))
-            if not neg and not neither:
+            nor = [c for c in kids if c.dep_ in ("cc", "preconj") and c.lower_ == "nor" and c.i < t.i]
+            no_subj = subj is not None and subj.dep_ == "nsubjpass" and any(
+                c.dep_ == "det" and c.lower_ == "no" for c in subj.children)
+            if not (neg or neither or nor or no_subj):
                 continue
-            if any(c.dep_ in ("nsubjpass", "auxpass") for c in kids):
+            aux = [c for c in kids if c.dep_ in ("aux", "auxpass") and c.lower_ in (
+                "did", "has", "had", "have", "was", "were", "been")]
+            modal = [c for c in kids if c.dep_ == "aux" and c.lower_ in _MODAL_AUX | {"to"}]
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids)
+            party = None
+            if passive:
+                # "was not returned until", "have not been produced", "No C7 response has been filed"
+                party = _passive_party(t, ctx)
+                if party is None or modal or not aux:
+                    continue
+            elif lem == "receive":
                 continue
-            if any(c.dep_ == "aux" and c.lower_ in _MODAL_AUX | {"to"} for c in kids):
+            elif modal:
+                # "would not let him speak to Poppy": a narrated refusal; "could not", "will not" are not
+                if not (len(modal) == 1 and modal[0].lower_ == "would" and lem in _REFUSED_WOULD and neg):
+                    continue
+            elif neg and all(c.lower_ == "never" for c in neg):
+                # "never returned the form", "has never paid": past; not the habitual "never gives"
+                if t.tag_ != "VBD" and not any(c.lower_ in ("has", "had", "have") for c in aux):
+                    continue
+            elif not aux and not neither:
+                continue  # "does not give": habitual
+            if t.i in taken and not passive:
                 continue
-            # "did not send", "has not attended"; not the habitual "does not give" or "never"
-            aux = [c for c in kids if c.dep_ == "aux" and c.lower_ in ("did", "has", "had", "have")]
-            if neg and all(c.lower_ == "never" for c in neg):
+            first = [c.i for c in neg + aux + modal + nor] + [t.i]
+            start = subj.left_edge.i if (neither or no_subj) else min(first)
+            out.append((start, t.i + 1, t, party))
+    return out
+
+
+def _missed(doc: Doc, statements: list[Span]) -> list[tuple[int, int, Token]]:
+    """"missed her first sampling appointment", "missed three of the eight sessions", "missed the
+    session arranged for 2 July": a party's missing an event presupposes it was due. Not
+    "misses her dad", "has never missed a Wednesday"."""
+    out = []
+    for sent in statements:
+        for t in sent:
+            if t.pos_ != "VERB" or t.lemma_.lower() != "miss" or any(c.dep_ == "neg" for c in t.children):
                 continue
-            if not aux and not neither:
+            objs = [c for c in t.children if c.dep_ in ("dobj", "obj")]
+            objs += [g for c in t.children if c.dep_ == "ccomp" for g in c.children if g.dep_ == "nsubj"]
+            if any(x.lemma_.lower() in _EXCUSES for c in t.children if c.dep_ in ("advcl", "prep")
+                   for x in c.subtree):
                 continue
-            start = min([c.i for c in neg + aux] + [t.i]) if not neither else subj.left_edge.i
-            out.append((start, t.i + 1, t))
+            if any(x in _EVENT_NOUNS for o in objs for x in _plain(_noun_heads(o)) + [o.lemma_.lower()]):
+                out.append((t.i, t.i + 1, t))
+    return out
+
+
+# "contrary to the working agreement", "notwithstanding the court's direction", "in spite of the
+# direction", "despite two reminders", "even though he had agreed not to": a duty and its breach
+_AGAINST = {"contrary", "notwithstanding", "despite", "spite"}
+_DUTY_NOUNS = _ANAPHORIC | {"reminder", "recital", "undertaking", "rule", "warning", "requirement",
+                            "expectation", "condition", "plan", "promise"}
+
+
+def _against_duty(doc: Doc, statements: list[Span]) -> list[tuple[int, int, Token]]:
+    out = []
+    for sent in statements:
+        for t in sent:
+            low = t.lower_
+            if low in _AGAINST:
+                obj = None
+                if low == "contrary" or low == "spite":  # "contrary to X", "in spite of X"
+                    p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "of")), None)
+                    obj = next((g for g in p.children if g.dep_ == "pobj"), None) if p is not None else None
+                elif t.dep_ == "mark":  # "despite Ms R having been asked to send it"
+                    obj = t.head
+                else:
+                    obj = next((c for c in t.children if c.dep_ in ("pobj", "pcomp")), None)
+                if obj is None:
+                    continue
+                if obj.lemma_.lower() in _DUTY_NOUNS or (
+                        obj.pos_ == "VERB" and obj.lemma_.lower() in _ASKING and any(
+                            c.dep_ == "auxpass" for c in obj.children)):  # "despite Ms R having been asked"
+                    a = t.i - 1 if low == "spite" and t.i > sent.start and doc[t.i - 1].lower_ == "in" else t.i
+                    out.append((a, obj.i + 1, t))
+            elif low in ("though", "although") and t.dep_ == "mark":
+                v = t.head  # "even though he had agreed not to discuss the case"
+                if v.lemma_.lower() in _COMMITTING - {"arrange", "accept"} and v.dep_ == "advcl" and \
+                        any(c.dep_ == "aux" and c.lower_ in ("had", "has") for c in v.children):
+                    a = t.i - 1 if t.i > sent.start and doc[t.i - 1].lower_ == "even" else t.i
+                    out.append((a, v.i + 1, v))
     return out
 
 
@@ -522,8 +649,18 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
             continue
         occ.update(range(s, e))
         chosen.append((s, e, cat))
-    # negated verbs of compliance: "did not send the letters", "Neither parent had produced"
-    for s, e, v in _negated_compliance(doc, statements, ctx, taken.get("presupposed_failure", set())):
+    # negated verbs of compliance: "did not send the letters", "Neither parent had produced";
+    # negated passives carry their party with them ("her consent was not returned")
+    passive_party: dict[int, str] = {}
+    for s, e, v, party in _negated_compliance(doc, statements, ctx, taken.get("presupposed_failure", set())):
+        if party is not None:
+            passive_party[v.i] = party
+        occ = taken.setdefault("presupposed_failure", set())
+        if occ.intersection(range(s, e)):
+            continue
+        occ.update(range(s, e))
+        chosen.append((s, e, "presupposed_failure"))
+    for s, e, v in _missed(doc, statements) + _against_duty(doc, statements):
         occ = taken.setdefault("presupposed_failure", set())
         if occ.intersection(range(s, e)):
             continue
@@ -567,6 +704,8 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
             targets, how = _bind_mental_health(tok, ctx, sent_roles)
             if not targets:
                 continue  # ANNOTATION.md: the *party's* mental health; a heading or a service is none
+        elif cat == "presupposed_failure" and tok.i in passive_party:
+            targets, how = [passive_party[tok.i]], "agent or owner of the passive's subject"
         else:
             targets, how = _bind(tok, cat, ctx, sent_roles)
         voice = "reported" if any(f.speaker not in (None, "record") and in_scope(tok, f) for f in frs) else "author"
@@ -575,7 +714,8 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
             targets = [t for t in targets if t != "child"]
             if not targets or _in_condition(tok):
                 continue
-            if any(c.dep_ == "nsubjpass" for c in tok.children) or tok.dep_ == "auxpass":
+            if (any(c.dep_ == "nsubjpass" for c in tok.children) or tok.dep_ == "auxpass") \
+                    and tok.i not in passive_party and doc[s].lower_ not in _AGAINST:
                 continue
             if doc[s].lower_ in _ATTITUDE and not _attitude_to_duty(doc[s]):
                 continue  # "reluctance to agree to any increase" is an attitude, not a failed duty
@@ -653,7 +793,21 @@ _SAME_DUTY = {
     "call": "respond", "contact": "respond",
     "test": "test", "testing": "test", "undergo": "test", "undertake": "test",
     "consent": "consent",
+    # telling someone in advance is one duty however it is worded: "agreed to tell the worker
+    # whether he would attend" is what "failed to give notice of his absence" fails
+    "notify": "notify", "notice": "notify", "inform": "notify", "tell": "notify", "confirm": "notify",
 }
+# "bring Amy" / "bring the questionnaire": the object decides whether the duty is producing the
+# child or handing something over; "take up a place" is attending it
+_PERSON_NOUNS = {"child", "children", "son", "daughter", "boy", "girl", "baby", "kid", "sibling", "brother",
+                 "sister", "grandchild"}
+# nouns that carry their content in a modifier: "a consent form", "his DBS certificate"
+_CARRIERS = {"form", "certificate", "document", "paperwork", "sample", "letter", "check"}
+# prepositions of time: "before the next meeting", "by 5 May" say when a duty is due, not what it
+# is; "on", "at" and "in" only when their object is a time ("on 3 May"), not "a place on the
+# programme", "at the contact centre"
+_TIME_NOUNS = {"day", "week", "weekend", "month", "year", "morning", "afternoon", "night", "time", "date",
+               "occasion", "basis", "moment", "term", "holiday", "summer", "winter", "spring", "autumn"}
 # "before the next meeting", "by 5 May": when the duty is due, not what it is
 _WHEN_PREPS = {"before", "after", "by", "until", "on", "at", "during", "within", "in", "since", "from"}
 _ANAPHORIC_DETS = {"this", "that", "these", "those", "the", "such"}
@@ -661,6 +815,60 @@ _ANAPHORIC_DETS = {"this", "that", "these", "those", "the", "such"}
 
 def _norm(lemma: str) -> str:
     return _SAME_DUTY.get(lemma, lemma)
+
+
+def _obj(lemma: str) -> str:
+    """A noun's entry in a core: its duty when it names one ("meeting" -> attend), else the
+    noun marked as an object ("n:programme"), so that two duties can be told apart by what
+    they are about."""
+    return _SAME_DUTY[lemma] if lemma in _SAME_DUTY else "n:" + lemma
+
+
+def _plain(words) -> list[str]:
+    return sorted({w[2:] if w.startswith("n:") else w for w in words})
+
+
+# objects too general to tell two duties apart
+_GENERIC_OBJECTS = {"n:time", "n:thing", "n:way", "n:detail", "n:information", "n:parent", "n:child",
+                    "n:children", "n:party", "n:home", "n:day", "n:week", "n:date", "n:place",
+                    # hypernyms and containers: "either document", "the office appointment"
+                    "n:appointment", "n:document", "n:office", "n:session", "n:copy", "n:record",
+                    "n:evidence", "n:paperwork", "n:form", "n:detail", "n:item"}
+
+
+def _agrees(want: set[str], content: frozenset) -> bool:
+    """Does a request about ``content`` ask for the duty ``want`` names? They must share a
+    word, and when both name specific objects, an object: "asked to complete a questionnaire"
+    is not what "did not take up the place on the programme" fails."""
+    if not want & content:
+        return False
+    fo = {w for w in want if w.startswith("n:")} - _GENERIC_OBJECTS
+    ro = {w for w in content if w.startswith("n:")} - _GENERIC_OBJECTS
+    return not (fo and ro and not fo & ro)
+
+
+def _verb_duty(verb: Token) -> str:
+    """The normalised duty of a verb, read with its object where the verb alone is ambiguous."""
+    lem = verb.lemma_.lower()
+    if lem == "take" and any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children):
+        return "attend"  # "did not take up the place offered"
+    if lem == "bring":
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if obj is not None and (obj.lower_ in ("it", "this", "that") or (
+                obj.pos_ == "NOUN" and obj.lemma_.lower() not in _PERSON_NOUNS)):
+            return "hand_over"  # "bring the questionnaire to our meeting"
+    return _norm(lem)
+
+
+def _is_when(prep: Token) -> bool:
+    """Does the prepositional phrase say when a duty was due rather than what it was?"""
+    low = prep.lower_
+    if low not in _WHEN_PREPS:
+        return False
+    if low not in ("on", "at", "in"):
+        return True
+    return any(g.ent_type_ in ("DATE", "TIME") or g.pos_ == "NUM" or g.lemma_.lower() in _TIME_NOUNS
+               for g in prep.children if g.dep_ == "pobj")
 
 
 def _heads(verb: Token) -> set[str]:
@@ -671,13 +879,13 @@ def _heads(verb: Token) -> set[str]:
     """
     out = set()
     if verb.pos_ in ("VERB", "ADJ", "NOUN") and verb.lemma_.lower() not in _LIGHT:
-        out.add(_norm(verb.lemma_.lower()))
+        out.add(_verb_duty(verb))
     for c in verb.children:
         if c.dep_ in ("dobj", "obj", "attr", "acomp", "oprd", "dative"):
             out |= _noun_heads(c)
             if c.dep_ == "acomp":
                 out |= _heads(c)
-        elif c.dep_ == "prep" and c.lower_ not in _WHEN_PREPS:
+        elif c.dep_ == "prep" and not _is_when(c):
             for g in c.children:
                 if g.dep_ == "pobj":
                     out |= _noun_heads(g)
@@ -691,6 +899,12 @@ def _heads(verb: Token) -> set[str]:
 def _noun_heads(tok: Token) -> set[str]:
     # "any of Oscar's meetings", "either of the two appointments": the noun after "of"
     # "copies of the letters", "details of his rota": what is handed over is the noun after "of"
+    if tok.lemma_.lower() in ("place", "space", "slot") and tok.pos_ == "NOUN":
+        # "a place on the programme": what the place is on
+        inner = [x for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "in")
+                 for g in c.children if g.dep_ == "pobj" for x in _noun_heads(g)]
+        if inner:
+            return {"n:" + tok.lemma_.lower(), *inner}
     if tok.lemma_.lower() in ("copy", "detail", "record", "evidence") and tok.pos_ == "NOUN":
         inner = [x for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                  for g in c.children if g.dep_ == "pobj" for x in _noun_heads(g)]
@@ -701,7 +915,10 @@ def _noun_heads(tok: Token) -> set[str]:
             if c.dep_ == "prep" and c.lower_ == "of":
                 return set().union(*[_noun_heads(g) for g in c.children if g.dep_ == "pobj"] or [set()])
     if tok.pos_ in ("NOUN",) and not tok.is_stop:
-        out = {_norm(tok.lemma_.lower())}
+        out = {_obj(tok.lemma_.lower())}
+        if tok.lemma_.lower() in _CARRIERS:  # "a consent form" carries consent
+            out |= {_norm(c.lemma_.lower()) for c in tok.children
+                    if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")}
         for c in tok.children:
             if c.dep_ == "conj":
                 out |= _noun_heads(c)
@@ -723,6 +940,17 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
     out = []
     for t in sent:
         lem = t.lemma_.lower()
+        if lem == "be" and t.pos_ == "AUX":
+            # "Under the interim order, Ms F is to make Amy available", "neither party is to
+            # discuss the proceedings": an obligation laid on the subject
+            comp = next((c for c in t.children if c.dep_ == "xcomp" and c.pos_ == "VERB"
+                         and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                         and not any(a.dep_ == "auxpass" for a in c.children)), None)
+            sub = _subject(t)
+            if comp is not None and sub is not None and sub.head == t:
+                grp = ctx.group(sub) or ([r] if (r := _party(ctx.role(sub))) else [])
+                out += [(r, t, frozenset(_heads(comp))) for r in grp]
+            continue
         if t.pos_ not in ("VERB", "NOUN"):
             continue
         if lem not in lemmas and not (lem in _INSTRUCTING and t.pos_ == "VERB" and _to_infinitive(t)) \
@@ -789,10 +1017,12 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
             if True:  # "arranged a session", "asked for consent", "asked both parents ... a timetable"
                 content |= {x for c in kids if c.dep_ in ("dobj", "obj") and _party(ctx.role(c)) is None
                             for x in _noun_heads(c)}
-                content |= {x for (p, _), g in pobj.items() if _party(ctx.role(g)) is None and p not in _WHEN_PREPS
+                content |= {x for (p, _), g in pobj.items() if _party(ctx.role(g)) is None and not _is_when(g.head)
                             for x in _noun_heads(g)}
             if lem in _ARRANGING or lem in ("book", "schedule"):
                 content |= {_norm(lem)} if lem in _SAME_DUTY else set()
+            if lem == "invite" or (lem == "offer" and not any(c.dep_ == "xcomp" for c in kids)):
+                content.add("attend")  # "invited to the conference", "offered a place": to attend it
         else:  # "the order that Mr B ...", "an invitation to Ms F", "a request for Ms F to"
             for (p, _), g in pobj.items():
                 if p in ("to", "for", "with", "between"):
@@ -808,6 +1038,8 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
             # "a request for her GP records", "an invitation to the review meeting": what was asked
             content |= {x for (p, _), g in pobj.items() if p in ("for", "to") and _party(ctx.role(g)) is None
                         for x in _noun_heads(g)}
+            if lem in ("invitation", "offer"):
+                content.add("attend")
             if not found:
                 # the request noun with a verb of passing it on: "a request was made to Ms F",
                 # "I sent Ms F a request", "Ms F received an invitation", "Mr B was given a reminder"
@@ -839,6 +1071,7 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
                 found.update(r for r in ctx.parties if _party(r))
                 content |= kinds
         content.discard(_norm(lem))
+        content.discard("n:" + lem)
         out += [(r, t, frozenset(content)) for r in found if r]
     return out
 
@@ -865,6 +1098,8 @@ def _court_order_kinds(t: Token) -> set[str]:
     if h.lemma_.lower() in ("make", "grant", "issue") and any(
             c.dep_ == "aux" and c.lower_ in _MODAL_AUX | {"to"} for c in h.children):
         return set()  # "the court should make a contact order", "to make an order"
+    if kinds & {"arrangement", "contact", "residence"}:
+        kinds = kinds | {"contact_time"}  # kept by making the child available for the time ordered
     return kinds
 
 _REQUEST_NOUNS = {"request", "invitation", "reminder", "offer", "suggestion", "proposal", "direction",
@@ -889,7 +1124,7 @@ def _preps(tok: Token) -> list[Token]:
     his GP and for his consent" gives both "for"s."""
     out = []
     for c in tok.children:
-        if c.dep_ == "prep":
+        if c.dep_ == "prep" or (c.dep_ == "dative" and c.pos_ == "ADP"):  # "was offered to both parents"
             out.append(c)
             out += [x for x in c.conjuncts if x.dep_ in ("prep", "conj") and x.pos_ == "ADP"]
     return out
@@ -904,7 +1139,15 @@ def _failure_core(doc: Doc, h: CueHit) -> set[str] | None:
     the party supports it.
     """
     tok = doc[h.start:h.end].root
-    if tok.dep_ == "prep" or tok.lower_ == "despite":  # "has not provided X, despite being asked"
+    # "in breach of the order", "contrary to that agreement", "despite the court's direction":
+    # the failure points back at a duty it names without saying what it was
+    named = list(doc[h.start:h.end])
+    if named[-1].dep_ == "prep" or named[-1].pos_ == "ADP":
+        named += [g for g in named[-1].children if g.dep_ == "pobj"]
+    if any(x.lemma_.lower() in _DUTY_NOUNS and any(d.lower_ in _ANAPHORIC_DETS or d.dep_ == "poss"
+                                                    for d in x.children) for x in named):
+        return None
+    if tok.dep_ == "prep" or tok.lower_ in _AGAINST:  # "has not provided X, despite being asked"
         tok = tok.head
     verb = tok
     for c in tok.children:  # "failed to bring Amy": the complement carries the duty
@@ -923,13 +1166,22 @@ def _failure_core(doc: Doc, h: CueHit) -> set[str] | None:
         return None
     core = _heads(verb) | {_norm(c.lemma_.lower()) for o in objs for c in o.children
                            if c.dep_ == "compound" and c.pos_ == "NOUN"}
+    if any(c.dep_ == "auxpass" for c in verb.children):  # "No rota was received from Mr E"
+        core |= {x for c in verb.children if c.dep_ == "nsubjpass" for x in _noun_heads(c)}
+        if verb.lemma_.lower() == "receive":
+            core.add("hand_over")
     if verb.lemma_.lower() in ("let", "allow", "make") and not core - _LIGHT:
         # "refused to let her see Isla" (the parser often reads "see" as a modifier): the
         # duty is the act let or made possible, wherever the parse put it
         core |= {_norm(t.lemma_.lower()) for t in verb.subtree
                  if t.i != verb.i and t.pos_ == "VERB" and t.lemma_.lower() not in _LIGHT}
     core = core - {"failure", "refusal", "unwillingness", "reluctance", "lack", "engagement",
-                           "fail", "refuse", "decline", "neglect", "omit", "unwilling"}
+                           "fail", "refuse", "decline", "neglect", "omit", "unwilling",
+                           "n:failure", "n:refusal", "n:unwillingness", "n:reluctance", "n:lack", "n:engagement"}
+    if "produce_child" in core and not set(_plain(core)) & _PROFESSIONAL_EVENTS:
+        # "did not make Isla available for the Wednesday video call": the child's time with the
+        # other parent, which a child arrangements order provides; not "for a home visit"
+        core.add("contact_time")
     if tok.pos_ == "NOUN" and "engagement" in tok.lemma_.lower() + " " + " ".join(t.lower_ for t in doc[h.start:h.end]):
         core.add("engage")
     return core or None
@@ -946,7 +1198,8 @@ def _antecedent_core(doc: Doc, h: CueHit, sent: Span) -> set[str] | None:
             continue
         if t.pos_ == "VERB" and t.dep_ not in ("amod", "aux") and t.lemma_.lower() not in _LIGHT:
             out |= {_norm(t.lemma_.lower())} | {x for c in t.children if c.dep_ in ("dobj", "obj") for x in _noun_heads(c)}
-    return (out - {"offer", "ask", "request", "invite", "say", "tell", "report", "note"}) or None
+    drop = {"offer", "ask", "request", "invite", "say", "tell", "report", "note"}
+    return (out - drop - {_norm(w) for w in drop} - {"n:" + w for w in drop}) or None
 
 
 # "reluctance to", "unwilling to": an attitude; it presupposes a duty only towards one
@@ -998,9 +1251,28 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
     told = _concessive_notice(root, fverb)
     if told is not None:
         return told
+    if refusing or fverb.lemma_.lower() in ("allow", "let", "permit"):
+        # "the social worker asked to see Amara alone, but Mrs F would not allow her to be spoken
+        # to": a request asserted in a clause of its own, by someone else, before the refusal
+        for t in doc[sent.start:h.start]:
+            if t.pos_ == "VERB" and t.lemma_.lower() in _ASKING - {"tell", "write", "expect", "advise"} \
+                    and t.dep_ in ("ROOT", "conj", "ccomp") and not any(c.dep_ == "neg" for c in t.children):
+                sub = _subject(t)
+                if sub is not None and _party(ctx.role(sub)) != h.target:
+                    return t
+    def on_failure(t: Token) -> bool:
+        """Is ``t`` an argument of the failure itself ("ignored his requests", "did not respond
+        to our request of 11 April", "refused the offer")? Such a request is presupposed by the
+        failure's wording, like "this request", not recorded (ANNOTATION.md section 4)."""
+        near = t.head if t.dep_ in ("pobj", "dobj", "conj") else t
+        near = near.head if near.dep_ == "prep" else near
+        return t.pos_ == "NOUN" and (near in (root, fverb) or (t.head.dep_ == "prep" and t.head.head in (root, fverb)))
+
     for r, v, _c in _request_addressees(sent, ctx):
         if r == h.target and not (h.start <= v.i < h.end):
             if v.lemma_.lower() == "offer" and not refusing:
+                continue
+            if on_failure(v):
                 continue
             return v
     for t in sent:
@@ -1010,6 +1282,8 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
         near = t.head if t.dep_ in ("pobj", "dobj", "conj") else t
         near = near.head if near.dep_ == "prep" else near
         attached = near in (root, fverb) or (t.head.dep_ == "prep" and t.head.head in (root, fverb))
+        if on_failure(t):
+            continue
         if replying and lem in _COMMUNICATIONS and t.pos_ == "NOUN" and not any(
                 d.lower_ in ("this", "that") for d in t.children):
             return t  # "did not reply to her messages", "refused to answer his calls"
@@ -1022,8 +1296,8 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
         if t.pos_ == "NOUN":
             dets = {d.lower_ for d in t.children if d.dep_ == "det"}
             possessed = any(d.dep_ == "poss" for d in t.children)
-            # "the request to meet Ama" only names a request; "declined the offer", "Mr M's
-            # offer", "after a reminder", "despite reminders" record one
+            # "the request to meet Ama" only names a request; a request noun that is the
+            # failure's own argument ("declined the offer") was skipped above as presupposed
             if dets & _ANAPHORIC_DETS and not possessed and not (attached and (refusing or lem == "reminder")):
                 continue
             if lem == "offer" and not refusing:
@@ -1093,7 +1367,7 @@ def _presupposition_checks(doc, hits, statements, stmt_of, ctx) -> list[CueHit]:
             want = _antecedent_core(doc, h, statements[k])
         refusing = doc[h.start:h.end].root.lemma_.lower() in _REFUSING
         found = [(kk, v, c) for kk, r, v, c in requests
-                 if r == h.target and kk < k and (want is None or want & c
+                 if r == h.target and kk < k and (want is None or _agrees(want, c)
                                                   # "I asked Mr B to write to Amy. He declined."
                                                   or (refusing and k - kk <= 2))]
         own = _same_sentence_support(doc, h, statements[k], ctx)
@@ -1101,12 +1375,12 @@ def _presupposition_checks(doc, hits, statements, stmt_of, ctx) -> list[CueHit]:
             found.append((k, own, frozenset()))
         if found:
             kk, v, c = found[-1]
-            shared = ", ".join(sorted(want & c)) if want and c else "any request"
+            shared = ", ".join(_plain(want & c)) if want and c else "any request"
             note = (f"request recorded in statement {kk} ({v.lemma_!r} addressed to {h.target}, "
                     f"characters {v.idx}-{v.idx + len(v.text)}; shared content: {shared})")
             out.append(CueHit(h.start, h.end, "presupposed_failure", h.target, h.voice, "__supported__" + note))
         else:
-            about = f" about {', '.join(sorted(want))}" if want else ""
+            about = f" about {', '.join(_plain(want))}" if want else ""
             note = (f"searched statements 0-{k} for a request, invitation, instruction, order or "
                     f"agreement addressed to {h.target}{about} ({', '.join(lemmas)}): none recorded")
             out.append(CueHit(h.start, h.end, "unsupported_presupposition", h.target, h.voice, note))

@@ -94,7 +94,10 @@ PRESUP = [
     ("I asked both parents to keep a diary. Mr Bell did not keep the diary.", "father", True),
     # the request recorded in the same sentence
     ("The school wrote to Mr Bell asking him to attend a meeting, and he did not attend.", "father", True),
-    ("Ms Finch declined the offer.", "mother", True),
+    # a request named only in the failure's own wording is presupposed, like "this request"
+    ("Ms Finch declined the offer.", "mother", False),
+    ("Mr Bell said that Ms Finch ignored his requests to speak to the children.", "mother", False),
+    ("The centre offered Ms Finch a place on the course. Ms Finch declined the offer.", "mother", True),
 ]
 
 
@@ -270,6 +273,20 @@ REQUEST_FORMS = [
     # coordinated requests: "for the name ... and for her consent"
     ("I asked Ms Finch for the name of her GP and for her consent to contact the surgery.",
      "Ms Finch declined to give consent.", "mother"),
+    # an obligation laid on the party by an order: "is to"
+    ("Under the interim order, Ms Finch is to make the child available every other Saturday.",
+     "Ms Finch did not bring the child to two of the four sessions.", "mother"),
+    # an invitation to an event is an invitation to attend it
+    ("Ms Finch was invited to the family group conference.", "Ms Finch's refusal to attend was unhelpful.", "mother"),
+    # telling someone in advance is one duty however it is worded
+    ("Ms Finch agreed to tell the worker by each Thursday whether she would attend.",
+     "Ms Finch failed to give notice of her absence on 19 October.", "mother"),
+    # a failure that names the duty it breaks points back at any recorded order
+    ("The court ordered Ms Finch to file a statement by 1 June.",
+     "Ms Finch talked to the child about the hearing, in breach of the order.", "mother"),
+    # a place on the programme: "on" here says what, not when
+    ("The court ordered Ms Finch to attend the Caring Dads programme.",
+     "Ms Finch has not booked a place on the programme.", "mother"),
 ]
 
 
@@ -453,3 +470,45 @@ def test_own_cancellation_supports_only_the_same_appointments(nlp, mirrored):
         text, party = mirror(text, party, mirrored)
         got, _ = cues(nlp, text)
         assert any(g[1] == "unsupported_presupposition" and g[2] == party for g in got), (text, got)
+
+
+# -- failure wording beyond "failed to" (s7cuedev) ---------------------------------------------
+FAILURE_WORDING = [
+    ("Mr Bell said that Ms Finch would not let him speak to the child on the phone.", "mother"),
+    ("Mr Bell said that Ms Finch would not hand the child over at Easter.", "mother"),
+    ("The school told me that Ms Finch never returned the consent form.", "mother"),
+    ("Nor did Ms Finch put forward any proposal of her own for handovers.", "mother"),
+    ("Ms Finch did not come to the review meeting.", "mother"),
+    ("Ms Finch missed her first sampling appointment on 22 February.", "mother"),
+    ("I met Ms Finch. Her signed consent was not returned until 27 June, six weeks after it was sought.", "mother"),
+    ("No response was received from Ms Finch by the date set in the order.", "mother"),
+    ("Ms Finch sent the child's father eleven messages, contrary to the working agreement.", "mother"),
+    ("Notwithstanding the court's direction, Ms Finch's statement was filed nine days late.", "mother"),
+    ("The child's inhaler was not in his bag, despite Ms Finch having been asked to send it.", "mother"),
+    ("Mr Bell alleges that Ms Finch never got round to registering the child with a GP.", "mother"),
+    ("Ms Finch's non-attendance has been reported to the court.", "mother"),
+]
+
+
+@pytest.mark.parametrize("text,party", FAILURE_WORDING)
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_failure_wording(nlp, text, party, mirrored):
+    text, party = mirror(text, party, mirrored)
+    got, _ = cues(nlp, text)
+    assert any(g[1] == "presupposed_failure" and g[2] == party for g in got), got
+
+
+NOT_FAILURES = [
+    "Ms Finch could not attend the review because she was in hospital.",
+    "Ms Finch has never taken an interest in the school's sports day.",
+    "Ms Finch missed contact sessions in 2021 while unwell.",
+    "The child misses her mother when she is away.",
+    "Mr Bell said that he would not be coming to the next session.",
+    "The child was not returned to school by 8.45am on four Mondays.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FAILURES)
+def test_not_failures(nlp, text):
+    got, _ = cues(nlp, text)
+    assert not any(g[1] == "presupposed_failure" for g in got), got
