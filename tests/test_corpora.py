@@ -293,3 +293,15 @@ def test_reports_jsonl_is_up_to_date():
     reports, _ = build.build()
     on_disk = (REPO / "corpora/s7synth/reports.jsonl").read_text(encoding="utf-8")
     assert build.serialise(reports) == on_disk
+
+
+def test_cuedev_is_train_only_with_a_twin_per_authored_report():
+    """s7cuedev: every authored report built, each with its twin, all in train; s7synth untouched."""
+    authored = sorted(p.stem for p in (build.CUEDEV / "authored").glob("*.json"))
+    built = corpora.read_reports(build.CUEDEV / "reports.jsonl")
+    assert sorted(r["report_id"] for r in built if not r["is_twin"]) == authored
+    assert sorted(r["twin_group"] for r in built if r["is_twin"]) == authored
+    assert {r["split"] for r in built} == {"train"}
+    ds = corpora.load("s7cuedev")
+    assert list(ds) == ["train"] and set(ds["train"]["report_id"]) == {r["report_id"] for r in built}
+    assert not set(authored) & {r["report_id"] for r in corpora.read_reports()}
