@@ -652,15 +652,11 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
     # negated verbs of compliance: "did not send the letters", "Neither parent had produced";
     # negated passives carry their party with them ("her consent was not returned")
     passive_party: dict[int, str] = {}
-    for s, e, v, party in _negated_compliance(doc, statements, ctx, taken.get("presupposed_failure", set())):
+    found = _negated_compliance(doc, statements, ctx, taken.get("presupposed_failure", set()))
+    found += [(s, e, v, None) for s, e, v in _missed(doc, statements) + _against_duty(doc, statements)]
+    for s, e, v, party in found:
         if party is not None:
             passive_party[v.i] = party
-        occ = taken.setdefault("presupposed_failure", set())
-        if occ.intersection(range(s, e)):
-            continue
-        occ.update(range(s, e))
-        chosen.append((s, e, "presupposed_failure"))
-    for s, e, v in _missed(doc, statements) + _against_duty(doc, statements):
         occ = taken.setdefault("presupposed_failure", set())
         if occ.intersection(range(s, e)):
             continue
@@ -1279,9 +1275,6 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
         if h.start <= t.i < h.end:
             continue
         lem = t.lemma_.lower()
-        near = t.head if t.dep_ in ("pobj", "dobj", "conj") else t
-        near = near.head if near.dep_ == "prep" else near
-        attached = near in (root, fverb) or (t.head.dep_ == "prep" and t.head.head in (root, fverb))
         if on_failure(t):
             continue
         if replying and lem in _COMMUNICATIONS and t.pos_ == "NOUN" and not any(
@@ -1298,7 +1291,7 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
             possessed = any(d.dep_ == "poss" for d in t.children)
             # "the request to meet Ama" only names a request; a request noun that is the
             # failure's own argument ("declined the offer") was skipped above as presupposed
-            if dets & _ANAPHORIC_DETS and not possessed and not (attached and (refusing or lem == "reminder")):
+            if dets & _ANAPHORIC_DETS and not possessed:
                 continue
             if lem == "offer" and not refusing:
                 continue
