@@ -167,6 +167,13 @@ class _Ctx:
                                                  and words & {"both", "each", "either", "neither"})
         if (noun_ok and words & _GROUP_DETS) or (tok.lower_ in ("both", "neither") and tok.pos_ == "PRON"):
             return list(self.parties)
+        if tok.lower_ in ("them", "they", "each", "either") and tok.pos_ == "PRON":
+            # "I e-mailed both parents, inviting each of them ... and asking them to": the plural
+            # pronoun takes up the group named before it in the same statement
+            k = self.stmt_of.get(tok.i)
+            if k is not None and any(t.pos_ in ("NOUN", "PRON") and t.lower_ not in ("them", "they", "each", "either")
+                                     and self.group(t) for t in self.doc[self.statements[k].start:tok.i]):
+                return list(self.parties)
         return []
 
     def pronoun(self, tok: Token) -> str | None:
@@ -766,7 +773,7 @@ def _evaluation_as_fact(doc, hits, statements, stmt_of, roles, author, fr) -> li
 
 # verbs whose object is asked to do something ("asked Ms F to", "directed both parents to")
 _ASKING = {"ask", "request", "invite", "instruct", "direct", "order", "require", "remind", "encourage",
-           "urge", "expect", "advise", "tell", "write", "prompt", "press", "chase"}
+           "urge", "expect", "advise", "tell", "write", "prompt", "press", "chase", "commit", "oblige"}
 # verbs whose subject commits itself ("Ms F agreed to bring Amy", "Mr B undertook to")
 _COMMITTING = {"agree", "undertake", "promise", "arrange", "consent", "accept"}
 # verbs whose addressee is a prepositional object ("arranged a session with Ms F", "suggested to Mr B")
@@ -775,6 +782,8 @@ _ARRANGING = {"arrange", "book", "schedule", "propose", "suggest", "offer", "rea
 _COMMUNICATIONS = {"message", "text", "call", "letter", "email", "e-mail", "suggestion", "invitation",
                    "request", "reminder", "offer", "proposal", "enquiry", "approach"}
 _REPLY_VERBS = {"reply", "respond", "answer", "acknowledge"}
+# sending someone a written request: a reply to it is due
+_WRITING = {"write", "email", "e-mail", "mail", "text", "message", "letter"}
 # the words that name one duty in different ways: a request to "bring Amy" is what
 # "did not make Amy available" fails; "invited to meet" is what "did not attend that meeting" fails
 _SAME_DUTY = {
@@ -785,9 +794,11 @@ _SAME_DUTY = {
     "give": "hand_over", "return": "hand_over",
     "attend": "attend", "meet": "attend", "meeting": "attend", "come": "attend", "turn": "attend",
     "show": "attend", "permit": "allow",
+    # missing an appointment is not attending it; "her non-attendance" names the same duty
+    "miss": "attend", "attendance": "attend", "non-attendance": "attend",
     "reply": "respond", "respond": "respond", "answer": "respond", "ring": "respond",
-    "call": "respond", "contact": "respond",
-    "test": "test", "testing": "test", "undergo": "test", "undertake": "test",
+    "call": "respond", "contact": "respond", "telephone": "respond", "phone": "respond",
+    "test": "test", "testing": "test", "undergo": "test", "undertake": "test", "sample": "test",
     "consent": "consent",
     # telling someone in advance is one duty however it is worded: "agreed to tell the worker
     # whether he would attend" is what "failed to give notice of his absence" fails
@@ -867,6 +878,10 @@ def _is_when(prep: Token) -> bool:
                for g in prep.children if g.dep_ == "pobj")
 
 
+def _has_own_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+
+
 def _heads(verb: Token) -> set[str]:
     """The core of a predicate: its verb, objects and prepositional objects (heads only, normalised).
 
@@ -885,11 +900,19 @@ def _heads(verb: Token) -> set[str]:
             for g in c.children:
                 if g.dep_ == "pobj":
                     out |= _noun_heads(g)
+                elif g.dep_ == "pcomp" and g.pos_ == "VERB":  # "commits her to telephoning the school"
+                    out |= _heads(g)
+        elif c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and _has_own_subject(c):
+            continue  # "missed the session, and I saw him instead": another act, another actor
         elif c.dep_ in ("xcomp", "ccomp", "conj") and c.pos_ in ("VERB", "ADJ", "AUX"):
             out |= _heads(c)
         elif c.dep_ in ("nsubj",) and verb.dep_ in ("ccomp", "xcomp") and verb.pos_ == "ADJ":
             out |= _noun_heads(c)  # "make [the children available]"
     return out - _LIGHT
+
+
+# nouns that say nothing about a duty (spaCy's stop list also holds "name" and "part", which do)
+_EMPTY_NOUNS = {"one", "ones", "lot", "bit", "kind", "sort", "whole", "others", "thing", "things"}
 
 
 def _noun_heads(tok: Token) -> set[str]:
@@ -899,9 +922,14 @@ def _noun_heads(tok: Token) -> set[str]:
         # "a place on the programme": what the place is on
         inner = [x for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "in")
                  for g in c.children if g.dep_ == "pobj" for x in _noun_heads(g)]
+        if not inner:
+            # "a place on the Working Together for Children programme": the parser often loses
+            # the head of a long name; any common noun in it names what the place is on
+            inner = [_obj(t.lemma_.lower()) for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "in")
+                     for t in c.subtree if t.pos_ == "NOUN" and t.lower_ not in _EMPTY_NOUNS]
         if inner:
             return {"n:" + tok.lemma_.lower(), *inner}
-    if tok.lemma_.lower() in ("copy", "detail", "record", "evidence") and tok.pos_ == "NOUN":
+    if tok.lemma_.lower() in ("copy", "detail", "record", "evidence", "rest", "remainder") and tok.pos_ == "NOUN":
         inner = [x for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                  for g in c.children if g.dep_ == "pobj" for x in _noun_heads(g)]
         if inner:
@@ -910,7 +938,7 @@ def _noun_heads(tok: Token) -> set[str]:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 return set().union(*[_noun_heads(g) for g in c.children if g.dep_ == "pobj"] or [set()])
-    if tok.pos_ in ("NOUN",) and not tok.is_stop:
+    if tok.pos_ == "NOUN" and tok.lower_ not in _EMPTY_NOUNS:
         out = {_obj(tok.lemma_.lower())}
         if tok.lemma_.lower() in _CARRIERS:  # "a consent form" carries consent
             out |= {_norm(c.lemma_.lower()) for c in tok.children
@@ -920,6 +948,10 @@ def _noun_heads(tok: Token) -> set[str]:
                 out |= _noun_heads(c)
         return out
     return set()
+
+
+_CHILD_TIME_VERBS = {"spend", "see", "live", "stay", "visit", "continue", "have", "remain", "go"}
+_REPRESENTATIVES = {"solicitor", "solicitors", "barrister", "counsel", "representative", "lawyer"}
 
 
 def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, frozenset]]:
@@ -960,6 +992,18 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
         def add(tok: Token | None) -> None:
             if tok is None:
                 return
+            if tok.lemma_.lower() in _REPRESENTATIVES:
+                # "wrote to Mr B's solicitor asking for", "the father's solicitor": a request
+                # sent to a party's lawyer is a request to the party
+                client = next((c for c in tok.children if c.dep_ == "poss"), None)
+                if client is None and tok.dep_ == "appos":
+                    client = next((c for c in tok.head.children if c.dep_ == "poss"), None)
+                if client is None:
+                    client = next((c for c in tok.children if c.dep_ == "appos"
+                                   and any(p.dep_ == "poss" for p in c.children)), None)
+                    client = next((p for p in client.children if p.dep_ == "poss"), None) if client is not None else None
+                if client is not None:
+                    tok = client
             grp = ctx.group(tok)
             if grp:
                 found.update(grp)
@@ -967,8 +1011,8 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
             r = _party(ctx.role(tok))
             if r:
                 found.add(r)
-            for c in tok.children:  # "Ms F and Mr B"
-                if c.dep_ == "conj":
+            for c in tok.children:  # "Ms F and Mr B"; "Ms Devlin, Mr P's solicitor"
+                if c.dep_ == "conj" or (c.dep_ == "appos" and c.lemma_.lower() in _REPRESENTATIVES and not r):
                     add(c)
 
         kids = list(t.children)
@@ -998,6 +1042,21 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
                 if c.dep_ in ("xcomp", "ccomp"):
                     add(_subject(c) if _subject(c) is not None and _subject(c).head == c else None)
                     content |= _heads(c)
+            if lem in _ASKING:
+                # "requires both parties to attend the review and each of them to file a
+                # statement": the second duty, which the parser hangs off the first or the verb
+                content |= {x for d in t.subtree if d.i > t.i and d.pos_ == "VERB" and d.dep_ in ("conj", "advcl")
+                            and any(a.dep_ == "aux" and a.lower_ == "to" for a in d.children) for x in _heads(d)}
+            if lem in ("order", "direct") and not found - {"child"}:
+                # "the court ordered that Lily should continue to spend alternate weekends with
+                # her father": an order about the child's time binds both parents
+                for c in kids:
+                    sub = _subject(c) if c.dep_ == "ccomp" else None
+                    if sub is not None and ctx.role(sub) == "child" and c.lemma_.lower() in _CHILD_TIME_VERBS:
+                        found.update(r for r in ctx.parties if _party(r))
+                        content.add("contact_time")
+            for c in _preps(t):  # "commits her to telephoning the school"
+                content |= {x for g in c.children if g.dep_ == "pcomp" and g.pos_ == "VERB" for x in _heads(g)}
             if not found and t.dep_ in ("advcl", "xcomp", "acl", "conj"):
                 # "wrote to Mr H asking him to", "sent Ms A eleven messages asking to arrange contact"
                 h = t.head
@@ -1019,6 +1078,8 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
                 content |= {_norm(lem)} if lem in _SAME_DUTY else set()
             if lem == "invite" or (lem == "offer" and not any(c.dep_ == "xcomp" for c in kids)):
                 content.add("attend")  # "invited to the conference", "offered a place": to attend it
+            if lem in _WRITING or (t.dep_ in ("advcl", "xcomp", "conj") and t.head.lemma_.lower() in _WRITING):
+                content.add("respond")  # "wrote to Mr N asking him to explain": a reply was due
         else:  # "the order that Mr B ...", "an invitation to Ms F", "a request for Ms F to"
             for (p, _), g in pobj.items():
                 if p in ("to", "for", "with", "between"):
@@ -1031,6 +1092,8 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
                     content |= _heads(c)
                 if c.dep_ == "poss" and lem in ("agreement", "undertaking"):
                     add(c)
+                if c.pos_ == "ADV" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                    content |= _heads(c) | {_norm(c.lemma_.lower())}  # "agreement to forward" read as an adverb
             # "a request for her GP records", "an invitation to the review meeting": what was asked
             content |= {x for (p, _), g in pobj.items() if p in ("for", "to") and _party(ctx.role(g)) is None
                         for x in _noun_heads(g)}
@@ -1171,6 +1234,8 @@ def _failure_core(doc: Doc, h: CueHit) -> set[str] | None:
         # duty is the act let or made possible, wherever the parse put it
         core |= {_norm(t.lemma_.lower()) for t in verb.subtree
                  if t.i != verb.i and t.pos_ == "VERB" and t.lemma_.lower() not in _LIGHT}
+        if verb.lemma_.lower() == "let" and any(t.lemma_.lower() == "know" for t in verb.subtree):
+            core.add("notify")  # "did not let the worker know": the notice he agreed to give
     core = core - {"failure", "refusal", "unwillingness", "reluctance", "lack", "engagement",
                            "fail", "refuse", "decline", "neglect", "omit", "unwilling",
                            "n:failure", "n:refusal", "n:unwillingness", "n:reluctance", "n:lack", "n:engagement"}

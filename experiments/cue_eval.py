@@ -101,12 +101,14 @@ def load_heldout(folder: Path = HELDOUT) -> tuple[list[dict], list[Path]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in files], files
 
 
-def evaluate(split: str, *, nlp=None, errors: str | None = None, corpus: str = "s7synth") -> dict:
+def evaluate(split: str, *, nlp=None, errors: str | None = None, corpus: str = "s7synth",
+             writers: set[str] | None = None) -> dict:
     """P/R/F1 per category on one split (or "all" for every split) of ``corpus``.
 
     ``corpus="s7heldout"`` has a test split only; asking it for errors is refused (it is never
     looked at for tuning). ``corpus="s7cuedev"`` (development reports for the presupposition
-    search) has a train split only.
+    search) has a train split only. ``writers`` keeps only the reports of those writers (the
+    corpus card gives each writer's letter), for figures on one batch of reports.
     """
     import biaslens
 
@@ -134,6 +136,8 @@ def evaluate(split: str, *, nlp=None, errors: str | None = None, corpus: str = "
             continue
         if split != "all" and sp.get(r["report_id"]) != split:
             continue
+        if writers and r.get("writer") not in writers:
+            continue
         n_reports += 1
         text, _ = join(r["statements"])
         with warnings.catch_warnings():
@@ -159,6 +163,8 @@ def evaluate(split: str, *, nlp=None, errors: str | None = None, corpus: str = "
                         st = next((s.text for s in rep.statements if s.start <= p["start"] < s.end), "")
                         examples.append(("FP", r["report_id"], p, st))
     res = {"corpus": corpus, "split": split, "split_source": how, "n_reports": n_reports}
+    if writers:
+        res["writers"] = sorted(writers)
     for mode, cats in counts.items():
         per = {c: _prf(v["tp"], v["fp"], v["fn"]) for c, v in sorted(cats.items())}
         tot = Counter()
@@ -203,9 +209,11 @@ def main(argv=None) -> int:
     ap.add_argument("--errors", default=None, help="print errors of this category ('all' for every one)")
     ap.add_argument("--corpus", default="s7synth",
                     help="s7synth (train/dev/test), s7heldout (test only) or s7cuedev (train only)")
+    ap.add_argument("--writers", default=None, help="only these writers' reports, e.g. J,K,L,M")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    res = evaluate(args.split, errors=args.errors, corpus=args.corpus)
+    writers = set(args.writers.split(",")) if args.writers else None
+    res = evaluate(args.split, errors=args.errors, corpus=args.corpus, writers=writers)
     if args.json:
         print(json.dumps({k: v for k, v in res.items() if k != "examples"}, indent=2))
     else:

@@ -287,6 +287,38 @@ REQUEST_FORMS = [
     # a place on the programme: "on" here says what, not when
     ("The court ordered Ms Finch to attend the Caring Dads programme.",
      "Ms Finch has not booked a place on the programme.", "mother"),
+    # a request sent to the party's solicitor is a request to the party
+    ("On 14 May the local authority wrote to Ms Finch's solicitor asking for a copy of her DBS certificate.",
+     "Ms Finch's failure to produce her DBS certificate has delayed the assessment.", "mother"),
+    ("The social worker wrote to Mrs Devlin, Ms Finch's solicitor, asking for the address of the new flat.",
+     "Ms Finch has withheld the address of the new flat.", "mother"),
+    # the second duty of one order, parsed as a clause of its own
+    ("The order requires both parties to attend the review and each of them to file a statement by 12 May.",
+     "Ms Finch's statement was not filed by 12 May.", "mother"),
+    # a working agreement that commits the party to a duty
+    ("Ms Finch signed a working agreement which commits her to telephoning the school on any day the child is absent.",
+     "On four of those days no call was received from Ms Finch.", "mother"),
+    # a plural pronoun takes up "both parents"
+    ("I e-mailed both parents, inviting each of them to an interview and asking them to send me any police reference numbers.",
+     "Ms Finch has not supplied a police reference number.", "mother"),
+    # a written request: a reply was due
+    ("The school wrote to Ms Finch on 16 February asking her to explain the lateness.",
+     "The school said that no reply was ever received from Ms Finch.", "mother"),
+    # an order about the child's time with the other parent binds the parent who has the child
+    ("At that hearing the court ordered that the child should spend alternate weekends with Mr Bell.",
+     "Ms Finch did not make the child available for the weekend of 26 January.", "mother"),
+    # "the mother's agreement to forward", where the parser reads "forward" as an adverb
+    ("A recital to the order records Ms Finch's agreement to forward the school reports to Mr Bell.",
+     "Ms Finch has not passed on a single school report.", "mother"),
+    # "let the worker know" is the notice she agreed to give
+    ("Ms Finch agreed to tell the worker by each Thursday whether she would attend.",
+     "Ms Finch did not let the worker know that she would not be coming.", "mother"),
+    # nouns on spaCy's stop list still name what was due
+    ("I asked Ms Finch for the full name of her new partner.",
+     "Ms Finch has not given me her partner's full name.", "mother"),
+    # missing an event is not attending it
+    ("The order directs both parents to attend every assessment session arranged by me.",
+     "Ms Finch missed the session arranged for 2 July, and I saw her instead on 9 July.", "mother"),
 ]
 
 
