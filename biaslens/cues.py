@@ -467,7 +467,8 @@ _PROFESSIONAL_EVENTS = {"visit", "appointment", "assessment", "meeting", "sessio
 _TAKE_LIGHT = {"interest", "part", "notice", "account", "place", "step", "action", "responsibility", "care",
                "time", "view", "look", "advantage", "pride", "issue", "exception"}
 # an excuse on the miss itself: "missed contact sessions in 2021 while unwell"
-_EXCUSES = {"unwell", "ill", "illness", "hospital", "sick", "poorly", "bereavement", "funeral"}
+_EXCUSES = {"unwell", "ill", "illness", "hospital", "sick", "poorly", "bereavement", "funeral", "operation",
+            "surgery", "abroad", "hospitalise", "hospitalize", "admit"}
 # "would not" narrates a refusal with verbs of letting and handing over ("would not let him speak
 # to Poppy", "would not hand the children over"); with other verbs it is often a prediction
 _REFUSED_WOULD = {"allow", "let", "permit", "hand", "return", "give", "bring", "sign", "attend", "engage",
@@ -513,6 +514,23 @@ def _passive_party(t: Token, ctx: "_Ctx") -> str | None:
     return None
 
 
+# acts due at set times, whose present negation narrates a failure ("does not return Isla at 6pm")
+_HABITUAL_DUE = {"attend", "return", "respond", "reply", "pass", "collect", "pay", "comply", "bring", "forward",
+                 "confirm", "turn", "show", "come"}
+# a reason that excuses: "because she was in hospital", "as he was working abroad"
+_EXCUSE_MARKS = {"because", "as", "since"}
+
+
+def _excused(t: Token) -> bool:
+    for c in t.children:
+        clause = c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _EXCUSE_MARKS for m in c.children)
+        cause = c.dep_ == "prep" and (c.lower_ == "because" or (c.lower_ in ("due", "owing") and any(
+            g.lower_ == "to" for g in c.children)))
+        if (clause or cause) and any(x.lemma_.lower() in _EXCUSES for x in c.subtree):
+            return True
+    return False
+
+
 def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx",
                         taken: set[int]) -> list[tuple[int, int, Token, str | None]]:
     """(start, end, verb, party) for "did not send", "has not attended", "Neither parent had
@@ -535,8 +553,13 @@ def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx",
             nor = [c for c in kids if c.dep_ in ("cc", "preconj") and c.lower_ == "nor" and c.i < t.i]
             no_subj = subj is not None and subj.dep_ == "nsubjpass" and any(
                 c.dep_ == "det" and c.lower_ == "no" for c in subj.children)
-            if not (neg or neither or nor or no_subj):
+            # "has sent no photographs since February", "has given me no details of the club"
+            no_obj = next((o for o in kids if o.dep_ in ("dobj", "obj") and any(
+                d.dep_ == "det" and d.lower_ == "no" for d in o.children)), None)
+            if not (neg or neither or nor or no_subj or no_obj):
                 continue
+            if _excused(t):
+                continue  # "did not attend because she was in hospital": no failure
             aux = [c for c in kids if c.dep_ in ("aux", "auxpass") and c.lower_ in (
                 "did", "has", "had", "have", "was", "were", "been")]
             modal = [c for c in kids if c.dep_ == "aux" and c.lower_ in _MODAL_AUX | {"to"}]
@@ -558,7 +581,14 @@ def _negated_compliance(doc: Doc, statements: list[Span], ctx: "_Ctx",
                 if t.tag_ != "VBD" and not any(c.lower_ in ("has", "had", "have") for c in aux):
                     continue
             elif not aux and not neither:
-                continue  # "does not give": habitual
+                # "does not give": habitual, not a failure; but a chronology's present ("18.03.24 -
+                # Ms P does not attend the meeting") and an act due on a schedule ("does not pass on
+                # his messages", "does not return Isla at 6pm") narrate one
+                if not (neg and lem in _HABITUAL_DUE and any(c.lower_ in ("does", "do") for c in kids)):
+                    continue
+            if no_obj is not None and not (neg or neither or nor or no_subj):
+                if not aux or passive or modal or any(c.lower_ in _AGAINST for c in t.subtree):
+                    continue  # "Despite being asked, Mr N has given me no details": one failure, found already
             if t.i in taken and not passive:
                 continue
             first = [c.i for c in neg + aux + modal + nor] + [t.i]
@@ -576,6 +606,10 @@ def _missed(doc: Doc, statements: list[Span]) -> list[tuple[int, int, Token]]:
         for t in sent:
             if t.pos_ != "VERB" or t.lemma_.lower() != "miss" or any(c.dep_ == "neg" for c in t.children):
                 continue
+            subj = _subject(t)
+            if subj is not None and (subj.lower_ in ("neither", "none", "nobody") or any(
+                    d.lower_ in ("neither", "no") for d in subj.children)):
+                continue  # "neither parent has missed a health appointment"
             objs = [c for c in t.children if c.dep_ in ("dobj", "obj")]
             objs += [g for c in t.children if c.dep_ == "ccomp" for g in c.children if g.dep_ == "nsubj"]
             if any(x.lemma_.lower() in _EXCUSES for c in t.children if c.dep_ in ("advcl", "prep")
@@ -586,11 +620,28 @@ def _missed(doc: Doc, statements: list[Span]) -> list[tuple[int, int, Token]]:
     return out
 
 
+def _idiomatic(doc: Doc, statements: list[Span]) -> list[tuple[int, int, Token]]:
+    """A deadline let pass ("let the 31 December deadline slip", "lets the deadline for the
+    programme pass"): the deadline is the duty.
+
+    Lateness ("was late returning Isla") and keeping a child back are left out on purpose: the
+    corpus writers label them in opposite ways (ANNOTATION.md's examples are all acts not done).
+    """
+    out = []
+    for sent in statements:
+        for t in sent:
+            if t.lemma_.lower() == "let" and t.pos_ == "VERB" and any(
+                    x.lemma_.lower() == "deadline" for c in t.children for x in c.subtree):
+                out.append((t.i, t.i + 1, t))
+    return out
+
+
 # "contrary to the working agreement", "notwithstanding the court's direction", "in spite of the
 # direction", "despite two reminders", "even though he had agreed not to": a duty and its breach
 _AGAINST = {"contrary", "notwithstanding", "despite", "spite"}
 _DUTY_NOUNS = _ANAPHORIC | {"reminder", "recital", "undertaking", "rule", "warning", "requirement",
-                            "expectation", "condition", "plan", "promise"}
+                            "expectation", "condition", "plan", "promise", "advice", "guidance", "message",
+                            "letter", "chaser"}
 
 
 def _against_duty(doc: Doc, statements: list[Span]) -> list[tuple[int, int, Token]]:
@@ -616,6 +667,9 @@ def _against_duty(doc: Doc, statements: list[Span]) -> list[tuple[int, int, Toke
                     out.append((a, obj.i + 1, t))
             elif low in ("though", "although") and t.dep_ == "mark":
                 v = t.head  # "even though he had agreed not to discuss the case"
+                sub = _subject(v)
+                if sub is not None and (sub.lower_ in _GROUP_WORDS or sub.lower_ in ("they", "we")):
+                    continue  # "although the parents had agreed": whose breach is for the main clause to say
                 if v.lemma_.lower() in _COMMITTING - {"arrange", "accept"} and v.dep_ == "advcl" and \
                         any(c.dep_ == "aux" and c.lower_ in ("had", "has") for c in v.children):
                     a = t.i - 1 if t.i > sent.start and doc[t.i - 1].lower_ == "even" else t.i
@@ -626,7 +680,7 @@ def _against_duty(doc: Doc, statements: list[Span]) -> list[tuple[int, int, Toke
 # "has not made a referral / an allegation": making these is no one's duty
 _SPEECH_ACTS = {"referral", "allegation", "complaint", "application", "statement", "comment", "claim",
                 "disclosure", "remark", "suggestion", "request", "offer", "decision", "choice", "threat",
-                "mistake", "reference", "attempt"}
+                "mistake", "reference", "attempt", "report"}
 def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
     """Every framing cue in ``doc``; needs ``biaslens_parties`` and ``biaslens_statements`` spans."""
     matcher, _ = _matcher(doc.vocab, _freeze(extra))
@@ -660,7 +714,8 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
     # negated passives carry their party with them ("her consent was not returned")
     passive_party: dict[int, str] = {}
     found = _negated_compliance(doc, statements, ctx, taken.get("presupposed_failure", set()))
-    found += [(s, e, v, None) for s, e, v in _missed(doc, statements) + _against_duty(doc, statements)]
+    found += [(s, e, v, None) for s, e, v in _missed(doc, statements) + _against_duty(doc, statements)
+              + _idiomatic(doc, statements)]
     for s, e, v, party in found:
         if party is not None:
             passive_party[v.i] = party
@@ -715,8 +770,8 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
         if cat == "presupposed_failure":
             # a failure presupposed of nobody, of the child, or in a hypothetical bears on no party
             targets = [t for t in targets if t != "child"]
-            if not targets or _in_condition(tok):
-                continue
+            if not targets or _in_condition(tok) or _excused(tok):
+                continue  # "did not attend because she was in hospital" presupposes no failure
             if (any(c.dep_ == "nsubjpass" for c in tok.children) or tok.dep_ == "auxpass") \
                     and tok.i not in passive_party and doc[s].lower_ not in _AGAINST:
                 continue
@@ -784,6 +839,8 @@ _COMMUNICATIONS = {"message", "text", "call", "letter", "email", "e-mail", "sugg
 _REPLY_VERBS = {"reply", "respond", "answer", "acknowledge"}
 # sending someone a written request: a reply to it is due
 _WRITING = {"write", "email", "e-mail", "mail", "text", "message", "letter"}
+# messages themselves (not "her request", which names the request it presupposes)
+_WRITTEN = {"letter", "email", "e-mail", "message", "text", "call", "voicemail"}
 # the words that name one duty in different ways: a request to "bring Amy" is what
 # "did not make Amy available" fails; "invited to meet" is what "did not attend that meeting" fails
 _SAME_DUTY = {
@@ -845,20 +902,37 @@ _GENERIC_OBJECTS = {"n:time", "n:thing", "n:way", "n:detail", "n:information", "
 
 def _agrees(want: set[str], content: frozenset) -> bool:
     """Does a request about ``content`` ask for the duty ``want`` names? They must share a
-    word, and when both name specific objects, an object: "asked to complete a questionnaire"
-    is not what "did not take up the place on the programme" fails."""
+    word, and when the failure names a specific object, the request must name one of its
+    objects too: "asked to complete a questionnaire" is not what "did not take up the place on
+    the programme" fails, nor is a bare "invited to attend"."""
     if not want & content:
         return False
     fo = {w for w in want if w.startswith("n:")} - _GENERIC_OBJECTS
     ro = {w for w in content if w.startswith("n:")} - _GENERIC_OBJECTS
+    if fo and not ro:
+        # "did not take up the school's offer of a phased start" is not what a bare "invited to
+        # attend" asked for: a failure that names what was due needs a request that names it too
+        return False
     return not (fo and ro and not fo & ro)
 
 
 def _verb_duty(verb: Token) -> str:
     """The normalised duty of a verb, read with its object where the verb alone is ambiguous."""
     lem = verb.lemma_.lower()
-    if lem == "take" and any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children):
+    parts = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod", "prep")}
+    if lem == "take" and "up" in parts:
         return "attend"  # "did not take up the place offered"
+    if (lem in ("pull", "back") and "out" in parts) or (lem == "stay" and "away" in parts):
+        return "attend"  # "pulled out of the joint meeting", "stayed away from the review"
+    if lem == "get" and "back" in parts:
+        return "respond"  # "did not get back to the school"
+    if lem in ("ignore", "disregard") and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _WRITTEN
+                                               for c in verb.children):
+        return "respond"  # "ignored its letters": a reply was due
+    if lem == "return":
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if obj is not None and (obj.lemma_.lower() in _PERSON_NOUNS or obj.pos_ == "PROPN"):
+            return "produce_child"  # "does not return Isla at 6pm": the child's time, not a document
     if lem == "bring":
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         if obj is not None and (obj.lower_ in ("it", "this", "that") or (
@@ -889,7 +963,7 @@ def _heads(verb: Token) -> set[str]:
     service" share a word but not a duty.
     """
     out = set()
-    if verb.pos_ in ("VERB", "ADJ", "NOUN") and verb.lemma_.lower() not in _LIGHT:
+    if verb.pos_ in ("VERB", "ADJ", "NOUN") and (verb.lemma_.lower() not in _LIGHT or _verb_duty(verb) != verb.lemma_.lower()):
         out.add(_verb_duty(verb))
     for c in verb.children:
         if c.dep_ in ("dobj", "obj", "attr", "acomp", "oprd", "dative"):
@@ -902,6 +976,8 @@ def _heads(verb: Token) -> set[str]:
                     out |= _noun_heads(g)
                 elif g.dep_ == "pcomp" and g.pos_ == "VERB":  # "commits her to telephoning the school"
                     out |= _heads(g)
+        elif c.dep_ == "advmod" and c.lower_ == "together":  # "a statement, together with the names of two referees"
+            out |= {x for p in c.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj" for x in _noun_heads(g)}
         elif c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and _has_own_subject(c):
             continue  # "missed the session, and I saw him instead": another act, another actor
         elif c.dep_ in ("xcomp", "ccomp", "conj") and c.pos_ in ("VERB", "ADJ", "AUX"):
@@ -929,7 +1005,8 @@ def _noun_heads(tok: Token) -> set[str]:
                      for t in c.subtree if t.pos_ == "NOUN" and t.lower_ not in _EMPTY_NOUNS]
         if inner:
             return {"n:" + tok.lemma_.lower(), *inner}
-    if tok.lemma_.lower() in ("copy", "detail", "record", "evidence", "rest", "remainder") and tok.pos_ == "NOUN":
+    if tok.lemma_.lower() in ("copy", "detail", "record", "evidence", "rest", "remainder", "offer", "invitation") \
+            and tok.pos_ == "NOUN":
         inner = [x for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                  for g in c.children if g.dep_ == "pobj" for x in _noun_heads(g)]
         if inner:
@@ -938,8 +1015,13 @@ def _noun_heads(tok: Token) -> set[str]:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 return set().union(*[_noun_heads(g) for g in c.children if g.dep_ == "pobj"] or [set()])
+    if tok.pos_ == "PROPN" and tok.lemma_.lower() in _EVENT_NOUNS | _PROFESSIONAL_EVENTS:
+        return {_obj(tok.lemma_.lower())}  # "the Separated Parents Information Programme"
     if tok.pos_ == "NOUN" and tok.lower_ not in _EMPTY_NOUNS:
         out = {_obj(tok.lemma_.lower())}
+        if tok.lemma_.lower() in _COMMUNICATIONS:  # "its letters about the referral": what they were about
+            out |= {x for c in tok.children if c.dep_ == "prep" and c.lower_ in ("about", "regarding", "concerning")
+                    for g in c.children if g.dep_ == "pobj" for x in _noun_heads(g)}
         if tok.lemma_.lower() in _CARRIERS:  # "a consent form" carries consent
             out |= {_norm(c.lemma_.lower()) for c in tok.children
                     if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")}
@@ -1216,6 +1298,10 @@ def _failure_core(doc: Doc, h: CueHit) -> set[str] | None:
         verb = next((c for c in tok.children if c.dep_ in ("acl", "xcomp")), tok)
     if verb.lower_ in ("do", "so") or any(c.lower_ == "so" for c in verb.children):
         return None
+    if any(c.dep_ in ("dobj", "obj") and c.lower_ in ("it", "them") for c in verb.children):
+        return None  # "has still not returned it": the duty is in the antecedent
+    if verb.lemma_.lower() == "let" and any(x.lemma_.lower() == "deadline" for x in verb.subtree):
+        return None  # "having let the 31 December deadline slip": a deadline set for what went before
     objs = [c for c in verb.children if c.dep_ in ("dobj", "obj")] + [
         g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
     if any(o.lemma_.lower() in _ANAPHORIC | {"meeting", "session", "appointment", "visit", "request"}

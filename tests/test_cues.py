@@ -308,7 +308,7 @@ REQUEST_FORMS = [
     ("At that hearing the court ordered that the child should spend alternate weekends with Mr Bell.",
      "Ms Finch did not make the child available for the weekend of 26 January.", "mother"),
     # "the mother's agreement to forward", where the parser reads "forward" as an adverb
-    ("A recital to the order records Ms Finch's agreement to forward the school reports to Mr Bell.",
+    ("A recital to the order records Ms Finch's agreement to forward the child's school reports and letters to Mr Bell within seven days.",
      "Ms Finch has not passed on a single school report.", "mother"),
     # "let the worker know" is the notice she agreed to give
     ("Ms Finch agreed to tell the worker by each Thursday whether she would attend.",
@@ -519,6 +519,16 @@ FAILURE_WORDING = [
     ("The child's inhaler was not in his bag, despite Ms Finch having been asked to send it.", "mother"),
     ("Mr Bell alleges that Ms Finch never got round to registering the child with a GP.", "mother"),
     ("Ms Finch's non-attendance has been reported to the court.", "mother"),
+    # batch 2 of s7cuedev: wording without "not", and "no" on the object
+    ("Mr Bell said that Ms Finch turned down his request to have the child overnight.", "mother"),
+    ("The school said that Ms Finch never got back to them about the meeting.", "mother"),
+    ("Ms Finch pulled out of the joint meeting the evening before.", "mother"),
+    ("Mr Bell said that Ms Finch stayed away from the attendance meeting on 18 March.", "mother"),
+    ("Mr Bell alleges that Ms Finch kept cancelling the Wednesday video calls.", "mother"),
+    ("Ms Finch completed the programme in February, having let the 31 December deadline slip.", "mother"),
+    ("Mr Bell says that Ms Finch has sent no photographs since February.", "mother"),
+    ("Mr Bell asserts that Ms Finch would not agree to mediation.", "mother"),
+    ("18.03.24 - Ms Finch does not attend the attendance meeting.", "mother"),
 ]
 
 
@@ -537,6 +547,10 @@ NOT_FAILURES = [
     "The child misses her mother when she is away.",
     "Mr Bell said that he would not be coming to the next session.",
     "The child was not returned to school by 8.45am on four Mondays.",
+    "Ms Finch did not attend our first appointment because she was in hospital for an operation.",
+    "The health visitor reported that neither parent has missed a health appointment.",
+    "Ms Finch has made no report to the police.",
+    "Ms Finch does not allow the child to have sweets before dinner.",
 ]
 
 
@@ -544,3 +558,22 @@ NOT_FAILURES = [
 def test_not_failures(nlp, text):
     got, _ = cues(nlp, text)
     assert not any(g[1] == "presupposed_failure" for g in got), got
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_a_bare_invitation_does_not_support_a_named_duty(nlp, mirrored):
+    """A failure that names what was due needs a request that names it: "invited to attend"
+    alone does not support "did not take up the school's offer of a phased start" (s7cuedev
+    batch 2); an offer of that start does."""
+    text = ("Ms Finch was invited to attend." + FILLER +
+            "Ms Finch did not take up the school's offer of a phased start.")
+    party = "mother"
+    text, party = mirror(text, party, mirrored)
+    got, _ = cues(nlp, text)
+    assert any(g[1] == "unsupported_presupposition" and g[2] == party for g in got), got
+    text = ("The school offered Ms Finch a phased start in May." + FILLER +
+            "Ms Finch did not take up the school's offer of a phased start.")
+    text, party = mirror(text, "mother", mirrored)
+    got, _ = cues(nlp, text)
+    assert any(g[1] == "presupposed_failure" and g[2] == party for g in got), got
+    assert not any(g[1] == "unsupported_presupposition" for g in got), got
