@@ -963,8 +963,10 @@ def _heads(verb: Token) -> set[str]:
     service" share a word but not a duty.
     """
     out = set()
-    if verb.pos_ in ("VERB", "ADJ", "NOUN") and (verb.lemma_.lower() not in _LIGHT or _verb_duty(verb) != verb.lemma_.lower()):
-        out.add(_verb_duty(verb))
+    if verb.pos_ in ("VERB", "ADJ", "NOUN"):
+        duty = _verb_duty(verb)  # a light verb counts only as part of a phrase ("get back to")
+        if duty != verb.lemma_.lower() or duty not in _LIGHT:
+            out.add(duty)
     for c in verb.children:
         if c.dep_ in ("dobj", "obj", "attr", "acomp", "oprd", "dative"):
             out |= _noun_heads(c)
