@@ -787,12 +787,36 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
             hits.append(CueHit(s, e, cat, None, voice, how))
         for target in targets:
             hits.append(CueHit(s, e, cat, target, voice, how))
+    hits = _one_failure_per_asking(doc, hits, stmt_of)
     hits += _scare_quotes(doc, statements, ctx)
     hits += _evaluation_as_fact(doc, hits, statements, stmt_of, roles, author, fr)
     hits += _presupposition_checks(doc, hits, statements, stmt_of, ctx)
     hits += _unattributed_contested(doc, statements, ctx, fr)
     hits.sort(key=lambda h: (h.start, h.end, CUE_CATEGORIES.index(h.category)))
     return hits
+
+
+def _one_failure_per_asking(doc: Doc, hits: list[CueHit], stmt_of: dict) -> list[CueHit]:
+    """"Ms K has not provided the details, despite being asked" states one failure, and "despite
+    being asked" is its trigger (ANNOTATION.md section 4): the failing verb it is attached to is
+    not a second cue. A "despite the order" beside a failure is kept: there the failure is the
+    verb and the phrase says what it breached."""
+    drop = set()
+    for h in hits:
+        first = doc[h.start]
+        if h.category != "presupposed_failure" or first.lower_ != "despite" or \
+                not any(t.pos_ == "VERB" and t.dep_ in ("pcomp", "advcl") and t.lemma_.lower() in _ASKING
+                        for t in doc[h.start:h.end]):
+            continue
+        main = first.head if first.dep_ == "prep" else first.head.head
+        for j, o in enumerate(hits):
+            if o is h or o.category != "presupposed_failure" or o.target != h.target or \
+                    stmt_of.get(o.start) != stmt_of.get(h.start):
+                continue
+            span = range(o.start, o.end)
+            if main.i in span or (main.dep_ == "xcomp" and main.head.i in span):
+                drop.add(j)
+    return [h for j, h in enumerate(hits) if j not in drop]
 
 
 def _evaluation_as_fact(doc, hits, statements, stmt_of, roles, author, fr) -> list[CueHit]:
@@ -1378,6 +1402,38 @@ def _concessive_notice(root: Token, fverb: Token) -> Token | None:
     return None
 
 
+# a specific earlier act of asking, named by the failure's own concessive: "despite my reminder
+# of 18 March", "despite two reminders from the school", "in spite of the direction", "contrary to
+# the working agreement", "until after a reminder"; not a bare "despite reminders", "despite being
+# asked" or "despite the school's advice" (advice asks nothing)
+_RECORDED_AGAINST = {"reminder", "order", "direction", "agreement", "instruction", "undertaking",
+                     "request", "chaser"}
+
+
+def _recorded_against(doc: Doc, sent: Span, ctx: "_Ctx") -> Token | None:
+    for t in sent:
+        low = t.lower_
+        if low not in ("despite", "spite", "contrary", "after"):
+            continue
+        if low == "after" and not (t.i > sent.start and doc[t.i - 1].lower_ == "until"):
+            continue
+        if low in ("contrary", "spite"):
+            p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "of")), None)
+            obj = next((g for g in p.children if g.dep_ == "pobj"), None) if p is not None else None
+        else:
+            obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+        if obj is None or obj.pos_ != "NOUN" or obj.lemma_.lower() not in _RECORDED_AGAINST:
+            continue
+        kids = list(obj.children)
+        poss = [c for c in kids if c.dep_ == "poss"]
+        # "despite her written reminder": the other parent's say-so is an allegation, not a record
+        if any(_party(ctx.role(c)) is not None for c in poss):
+            continue
+        if poss or any(c.dep_ in ("det", "nummod", "prep", "acl", "relcl", "compound", "amod") for c in kids):
+            return obj
+    return None
+
+
 def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Token | None:
     """A request recorded in the failure's own sentence, if any.
 
@@ -1400,6 +1456,9 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
     told = _concessive_notice(root, fverb)
     if told is not None:
         return told
+    named = _recorded_against(doc, sent, ctx)
+    if named is not None:
+        return named
     if refusing or fverb.lemma_.lower() in ("allow", "let", "permit"):
         # "the social worker asked to see Amara alone, but Mrs F would not allow her to be spoken
         # to": a request asserted in a clause of its own, by someone else, before the refusal

@@ -577,3 +577,41 @@ def test_a_bare_invitation_does_not_support_a_named_duty(nlp, mirrored):
     got, _ = cues(nlp, text)
     assert any(g[1] == "presupposed_failure" and g[2] == party for g in got), got
     assert not any(g[1] == "unsupported_presupposition" for g in got), got
+
+
+# (failure sentence, party, supported): a specific reminder, direction or agreement that the
+# failure's own concessive names is a record of the asking (s7cuedev, s7synth train); a bare
+# "despite reminders", "despite being asked", advice, or the other parent's say-so is not
+NAMED_IN_CONCESSIVE = [
+    ("Ms Finch has not sent me the school's details, despite my reminder of 18 March.", "mother", True),
+    ("Ms Finch has not returned the consent form despite two reminders from the school.", "mother", True),
+    ("In spite of the direction, no sample has been taken from Ms Finch.", "mother", True),
+    ("Ms Finch sent eleven text messages on 3 March, contrary to the working agreement.", "mother", True),
+    ("Ms Finch has not, despite reminders, booked a place on the course.", "mother", False),
+    ("Ms Finch kept the child at home on six Mondays despite the school's advice.", "mother", False),
+    ("Mr Bell said that Ms Finch did not bring the inhaler back, despite his written reminder.", "mother", False),
+]
+
+
+@pytest.mark.parametrize("text,party,supported", NAMED_IN_CONCESSIVE)
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_request_named_in_the_failures_concessive(nlp, text, party, supported, mirrored):
+    text, party = mirror(text, party, mirrored)
+    got, _ = cues(nlp, text)
+    assert any(g[1] == "presupposed_failure" and g[2] == party for g in got), got
+    assert any(g[1] == "unsupported_presupposition" and g[2] == party for g in got) is not supported, got
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+@pytest.mark.parametrize("text", [
+    "Ms Finch has not provided the school's details, despite being asked.",
+    "Despite being asked, Ms Finch did not attend the meeting on 3 May.",
+    "Ms Finch failed to attend the review despite having been asked twice.",
+])
+def test_despite_being_asked_is_the_one_failure_of_its_clause(nlp, text, mirrored):
+    """ANNOTATION.md section 4 lists "despite being asked" as the failure; the verb it is attached
+    to states the same failure, not a second one (s7synth train la03)."""
+    text, party = mirror(text, "mother", mirrored)
+    got, _ = cues(nlp, text)
+    failures = [g for g in got if g[1] == "presupposed_failure"]
+    assert len(failures) == 1 and failures[0][0].lower().startswith("despite") and failures[0][2] == party, got
