@@ -463,6 +463,9 @@ _EVENT_NOUNS = {"meeting", "session", "appointment", "review", "conference", "he
 # events a professional arranges, which no child arrangements order provides for
 _PROFESSIONAL_EVENTS = {"visit", "appointment", "assessment", "meeting", "session", "review", "interview",
                         "observation", "test", "conference", "hearing", "office", "school", "nursery"}
+# places and services named as proper nouns, read by their common head ("the Brackenford Family Hub")
+_PLACES = {"hub", "centre", "center", "clinic", "surgery", "unit", "service", "team", "project", "academy",
+           "college"}
 # "take" in its light uses is no duty: "has never taken an interest", "took place"
 _TAKE_LIGHT = {"interest", "part", "notice", "account", "place", "step", "action", "responsibility", "care",
                "time", "view", "look", "advantage", "pride", "issue", "exception"}
@@ -924,6 +927,9 @@ _GENERIC_OBJECTS = {"n:time", "n:thing", "n:way", "n:detail", "n:information", "
                     "n:evidence", "n:paperwork", "n:form", "n:detail", "n:item"}
 
 
+_CHILD_TIME_OBJECTS = {"n:" + w for w in _TIME_NOUNS | {"evening", "holiday", "contact", "handover", "overnight"}}
+
+
 def _agrees(want: set[str], content: frozenset) -> bool:
     """Does a request about ``content`` ask for the duty ``want`` names? They must share a
     word, and when the failure names a specific object, the request must name one of its
@@ -933,6 +939,10 @@ def _agrees(want: set[str], content: frozenset) -> bool:
         return False
     fo = {w for w in want if w.startswith("n:")} - _GENERIC_OBJECTS
     ro = {w for w in content if w.startswith("n:")} - _GENERIC_OBJECTS
+    if "contact_time" in want & content:
+        # an order that provides the child's time provides each weekend, evening and holiday of
+        # it: "has not made Maryam available for any of the alternate weekends"
+        fo -= _CHILD_TIME_OBJECTS
     if fo and not ro:
         # "did not take up the school's offer of a phased start" is not what a bare "invited to
         # attend" asked for: a failure that names what was due needs a request that names it too
@@ -980,6 +990,11 @@ def _has_own_subject(verb: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
 
 
+def _negated_itself(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children) or any(
+        c.dep_ in ("dobj", "obj") and any(d.lower_ == "no" for d in c.children) for c in verb.children)
+
+
 def _heads(verb: Token) -> set[str]:
     """The core of a predicate: its verb, objects and prepositional objects (heads only, normalised).
 
@@ -992,7 +1007,9 @@ def _heads(verb: Token) -> set[str]:
         if duty != verb.lemma_.lower() or duty not in _LIGHT:
             out.add(duty)
     for c in verb.children:
-        if c.dep_ in ("dobj", "obj", "attr", "acomp", "oprd", "dative"):
+        if c.dep_ == "dative" and c.pos_ == "ADP":  # "bring Isla to the Family Hub" parsed as a dative
+            out |= {x for g in c.children if g.dep_ == "pobj" for x in _noun_heads(g)}
+        elif c.dep_ in ("dobj", "obj", "attr", "acomp", "oprd", "dative"):
             out |= _noun_heads(c)
             if c.dep_ == "acomp":
                 out |= _heads(c)
@@ -1004,8 +1021,9 @@ def _heads(verb: Token) -> set[str]:
                     out |= _heads(g)
         elif c.dep_ == "advmod" and c.lower_ == "together":  # "a statement, together with the names of two referees"
             out |= {x for p in c.children if p.dep_ == "prep" for g in p.children if g.dep_ == "pobj" for x in _noun_heads(g)}
-        elif c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and _has_own_subject(c):
-            continue  # "missed the session, and I saw him instead": another act, another actor
+        elif c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and (_has_own_subject(c) or _negated_itself(c)):
+            continue  # "missed the session, and I saw him instead": another act, another actor;
+            # "did not attend and sent no apology": another failure, with a duty of its own
         elif c.dep_ in ("xcomp", "ccomp", "conj") and c.pos_ in ("VERB", "ADJ", "AUX"):
             out |= _heads(c)
         elif c.dep_ in ("nsubj",) and verb.dep_ in ("ccomp", "xcomp") and verb.pos_ == "ADJ":
@@ -1041,8 +1059,8 @@ def _noun_heads(tok: Token) -> set[str]:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 return set().union(*[_noun_heads(g) for g in c.children if g.dep_ == "pobj"] or [set()])
-    if tok.pos_ == "PROPN" and tok.lemma_.lower() in _EVENT_NOUNS | _PROFESSIONAL_EVENTS:
-        return {_obj(tok.lemma_.lower())}  # "the Separated Parents Information Programme"
+    if tok.pos_ == "PROPN" and tok.lemma_.lower() in _EVENT_NOUNS | _PROFESSIONAL_EVENTS | _PLACES:
+        return {_obj(tok.lemma_.lower())}  # "the Separated Parents Information Programme", "the Brackenford Family Hub"
     if tok.pos_ == "NOUN" and tok.lower_ not in _EMPTY_NOUNS:
         out = {_obj(tok.lemma_.lower())}
         if tok.lemma_.lower() in _COMMUNICATIONS:  # "its letters about the referral": what they were about
@@ -1434,6 +1452,16 @@ def _recorded_against(doc: Doc, sent: Span, ctx: "_Ctx") -> Token | None:
     return None
 
 
+def _offered_to_party(v: Token, party: str, ctx: "_Ctx") -> bool:
+    """"the support offered to him", "the sessions offered to her": an offer made to the party,
+    said on the thing the party did not take up (not "the support offered by the team", which
+    names no one it was offered to)."""
+    if v.dep_ not in ("acl", "relcl") or v.head.pos_ != "NOUN":
+        return False
+    return any(c.dep_ in ("dative", "prep") and c.lower_ == "to" and any(
+        g.dep_ == "pobj" and _party(ctx.role(g)) == party for g in c.children) for c in v.children)
+
+
 def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Token | None:
     """A request recorded in the failure's own sentence, if any.
 
@@ -1478,7 +1506,7 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
 
     for r, v, _c in _request_addressees(sent, ctx):
         if r == h.target and not (h.start <= v.i < h.end):
-            if v.lemma_.lower() == "offer" and not refusing:
+            if v.lemma_.lower() == "offer" and not refusing and not _offered_to_party(v, h.target, ctx):
                 continue
             if on_failure(v):
                 continue

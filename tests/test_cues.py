@@ -319,6 +319,15 @@ REQUEST_FORMS = [
     # missing an event is not attending it
     ("The order directs both parents to attend every assessment session arranged by me.",
      "Ms Finch missed the session arranged for 2 July, and I saw her instead on 9 July.", "mother"),
+    # a place named as a proper noun is read by its common head (s7cuedev batch 2)
+    ("The social worker asked Ms Finch to bring the child to the Brackenford Family Hub on 19 March.",
+     "Ms Finch did not bring the child to the family hub on 19 March.", "mother"),
+    # a second, separately negated act is not part of the first failure's duty
+    ("The order directed Ms Finch to attend a round-table meeting with me on 23 May.",
+     "Ms Finch did not attend and sent no apology.", "mother"),
+    # an order providing the child's time provides each weekend of it
+    ("The child arrangements order provides for the child to spend alternate weekends with Mr Bell.",
+     "Ms Finch has not made the child available for any of the alternate weekends.", "mother"),
 ]
 
 
@@ -615,3 +624,15 @@ def test_despite_being_asked_is_the_one_failure_of_its_clause(nlp, text, mirrore
     got, _ = cues(nlp, text)
     failures = [g for g in got if g[1] == "presupposed_failure"]
     assert len(failures) == 1 and failures[0][0].lower().startswith("despite") and failures[0][2] == party, got
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_an_offer_made_to_the_party_on_what_was_not_taken_up(nlp, mirrored):
+    """"the support offered to him" records the offer to him (s7cuedev); "the support offered by
+    the early help team" names no one it was offered to (s7synth train)."""
+    for text, supported in (("Ms Finch is unwilling to engage with the support offered to her.", True),
+                            ("Ms Finch has not engaged with the parenting support offered by the early help team.", False)):
+        text, party = mirror(text, "mother", mirrored)
+        got, _ = cues(nlp, text)
+        assert any(g[1] == "presupposed_failure" and g[2] == party for g in got), got
+        assert any(g[1] == "unsupported_presupposition" for g in got) is not supported, got
