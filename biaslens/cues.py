@@ -1028,6 +1028,8 @@ def _heads(verb: Token) -> set[str]:
             out |= _heads(c)
         elif c.dep_ in ("nsubj",) and verb.dep_ in ("ccomp", "xcomp") and verb.pos_ == "ADJ":
             out |= _noun_heads(c)  # "make [the children available]"
+        elif c.dep_ == "nsubjpass" and verb.dep_ in ("ccomp", "xcomp"):
+            out |= _noun_heads(c)  # "asking that Leo's passport and birth certificate be returned"
     return out - _LIGHT
 
 
@@ -1047,6 +1049,14 @@ def _noun_heads(tok: Token) -> set[str]:
             # the head of a long name; any common noun in it names what the place is on
             inner = [_obj(t.lemma_.lower()) for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "in")
                      for t in c.subtree if t.pos_ == "NOUN" and t.lower_ not in _EMPTY_NOUNS]
+            # ... or even leaves it outside the phrase ("programme" as the verb's npadvmod)
+            on = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "in")), None)
+            if on is not None:
+                for t in tok.doc[on.i + 1:tok.sent.end]:
+                    if t.is_punct or t.pos_ in ("VERB", "AUX"):
+                        break
+                    if t.pos_ == "NOUN" and t.lemma_.lower() in _EVENT_NOUNS:
+                        inner.append(_obj(t.lemma_.lower()))
         if inner:
             return {"n:" + tok.lemma_.lower(), *inner}
     if tok.lemma_.lower() in ("copy", "detail", "record", "evidence", "rest", "remainder", "offer", "invitation") \
@@ -1066,6 +1076,10 @@ def _noun_heads(tok: Token) -> set[str]:
         if tok.lemma_.lower() in _COMMUNICATIONS:  # "its letters about the referral": what they were about
             out |= {x for c in tok.children if c.dep_ == "prep" and c.lower_ in ("about", "regarding", "concerning")
                     for g in c.children if g.dep_ == "pobj" for x in _noun_heads(g)}
+        if tok.lemma_.lower() in ("appointment", "session", "slot", "date"):
+            # "an assessment appointment", "the alcohol test appointment": the event it is for
+            out |= {_obj(c.lemma_.lower()) for c in tok.children
+                    if c.dep_ == "compound" and c.pos_ == "NOUN" and c.lemma_.lower() in _EVENT_NOUNS}
         if tok.lemma_.lower() in _CARRIERS:  # "a consent form" carries consent
             out |= {_norm(c.lemma_.lower()) for c in tok.children
                     if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN")}

@@ -325,6 +325,15 @@ REQUEST_FORMS = [
     # a second, separately negated act is not part of the first failure's duty
     ("The order directed Ms Finch to attend a round-table meeting with me on 23 May.",
      "Ms Finch did not attend and sent no apology.", "mother"),
+    # the event a container noun is for: "an assessment appointment" is the assessment
+    ("The programme offered Ms Finch an assessment appointment for 24 January.",
+     "Ms Finch did not turn up for her Changing Paths assessment on 24 January.", "mother"),
+    # a long programme name the parser breaks up still names the programme
+    ("At the hearing it was ordered that Ms Finch attend the Working Together for Children programme.",
+     "Ms Finch has not booked a place on the Working Together for Children programme.", "mother"),
+    # what a passive request asks for is its subject
+    ("Mr Bell's solicitors wrote to Ms Finch's solicitors asking that the child's passport and birth certificate be returned to Mr Bell.",
+     "Ms Finch has still not returned the child's passport and birth certificate.", "mother"),
     # an order providing the child's time provides each weekend of it
     ("The child arrangements order provides for the child to spend alternate weekends with Mr Bell.",
      "Ms Finch has not made the child available for any of the alternate weekends.", "mother"),
