@@ -524,6 +524,16 @@ _HABITUAL_DUE = {"attend", "return", "respond", "reply", "pass", "collect", "pay
 _EXCUSE_MARKS = {"because", "as", "since"}
 
 
+# not doing something wrong is no failure: "he has never sent her an abusive message"
+_WRONG = {"abusive", "threatening", "offensive", "inappropriate", "derogatory", "aggressive", "violent",
+          "insulting", "intimidating", "harassing", "rude", "unkind", "hurtful", "nasty", "unpleasant"}
+
+
+def _wrong_to_do(t: Token) -> bool:
+    return any(c.dep_ in ("dobj", "obj") and any(a.dep_ == "amod" and a.lower_ in _WRONG for a in c.children)
+               for c in t.children)
+
+
 def _excused(t: Token) -> bool:
     for c in t.children:
         clause = c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _EXCUSE_MARKS for m in c.children)
@@ -773,7 +783,7 @@ def find_cues(doc: Doc, *, extra=None) -> list[CueHit]:
         if cat == "presupposed_failure":
             # a failure presupposed of nobody, of the child, or in a hypothetical bears on no party
             targets = [t for t in targets if t != "child"]
-            if not targets or _in_condition(tok) or _excused(tok):
+            if not targets or _in_condition(tok) or _excused(tok) or _wrong_to_do(tok):
                 continue  # "did not attend because she was in hospital" presupposes no failure
             if (any(c.dep_ == "nsubjpass" for c in tok.children) or tok.dep_ == "auxpass") \
                     and tok.i not in passive_party and doc[s].lower_ not in _AGAINST:
@@ -963,7 +973,8 @@ def _verb_duty(verb: Token) -> str:
     if lem in ("ignore", "disregard") and any(c.dep_ in ("dobj", "obj") and c.lemma_.lower() in _WRITTEN
                                                for c in verb.children):
         return "respond"  # "ignored its letters": a reply was due
-    if lem == "return":
+    if lem == "return" or lem == "collect" or (lem == "pick" and "up" in parts):
+        # "never collected the children for his Wednesday time": the child's time, like returning
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         if obj is not None and (obj.lemma_.lower() in _PERSON_NOUNS or obj.pos_ == "PROPN"):
             return "produce_child"  # "does not return Isla at 6pm": the child's time, not a document
@@ -1187,13 +1198,15 @@ def _request_addressees(sent: Span, ctx: "_Ctx") -> list[tuple[str, Token, froze
                 # statement": the second duty, which the parser hangs off the first or the verb
                 content |= {x for d in t.subtree if d.i > t.i and d.pos_ == "VERB" and d.dep_ in ("conj", "advcl")
                             and any(a.dep_ == "aux" and a.lower_ == "to" for a in d.children) for x in _heads(d)}
-            if lem in ("order", "direct") and not found - {"child"}:
+            if (lem in ("order", "direct") and not found - {"child"}) or lem == "agree":
                 # "the court ordered that Lily should continue to spend alternate weekends with
-                # her father": an order about the child's time binds both parents
+                # her father": an order about the child's time binds both parents; "the parents
+                # agreed that Zara would stay with Mr S on alternate weekends" binds those who agreed
                 for c in kids:
                     sub = _subject(c) if c.dep_ == "ccomp" else None
                     if sub is not None and ctx.role(sub) == "child" and c.lemma_.lower() in _CHILD_TIME_VERBS:
-                        found.update(r for r in ctx.parties if _party(r))
+                        if lem != "agree":
+                            found.update(r for r in ctx.parties if _party(r))
                         content.add("contact_time")
             for c in _preps(t):  # "commits her to telephoning the school"
                 content |= {x for g in c.children if g.dep_ == "pcomp" and g.pos_ == "VERB" for x in _heads(g)}
@@ -1472,6 +1485,8 @@ def _offered_to_party(v: Token, party: str, ctx: "_Ctx") -> bool:
     names no one it was offered to)."""
     if v.dep_ not in ("acl", "relcl") or v.head.pos_ != "NOUN":
         return False
+    if any(c.dep_ == "nsubjpass" and _party(ctx.role(c)) == party for c in v.children):
+        return True  # "did not attend the MIAM he was offered"
     return any(c.dep_ in ("dative", "prep") and c.lower_ == "to" and any(
         g.dep_ == "pobj" and _party(ctx.role(g)) == party for g in c.children) for c in v.children)
 
@@ -1501,6 +1516,13 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
     named = _recorded_against(doc, sent, ctx)
     if named is not None:
         return named
+    for v in (fverb, root):
+        for c in v.children:
+            # "has not filed details of any paternal relatives, as the court directed on 4 April"
+            if c.dep_ == "advcl" and c.lemma_.lower() in _ASKING | _COMMITTING and \
+                    any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children) and \
+                    not any(m.dep_ == "neg" for m in c.children):
+                return c
     if refusing or fverb.lemma_.lower() in ("allow", "let", "permit"):
         # "the social worker asked to see Amara alone, but Mrs F would not allow her to be spoken
         # to": a request asserted in a clause of its own, by someone else, before the refusal

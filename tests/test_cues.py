@@ -334,6 +334,12 @@ REQUEST_FORMS = [
     # what a passive request asks for is its subject
     ("Mr Bell's solicitors wrote to Ms Finch's solicitors asking that the child's passport and birth certificate be returned to Mr Bell.",
      "Ms Finch has still not returned the child's passport and birth certificate.", "mother"),
+    # the parents' agreement about the child's time binds them like an order (s7cuedev batch 3)
+    ("At the hearing the parents agreed that the child would spend every other Saturday with Mr Bell.",
+     "Mr Bell did not return the child by 4pm on 20 April.", "father"),
+    # collecting the child is the parent's time with the child
+    ("The child arrangements order provides that the child spends every Wednesday after school with Mr Bell.",
+     "Mr Bell never collected the child from school for his Wednesday time.", "father"),
     # an order providing the child's time provides each weekend of it
     ("The child arrangements order provides for the child to spend alternate weekends with Mr Bell.",
      "Ms Finch has not made the child available for any of the alternate weekends.", "mother"),
@@ -605,6 +611,7 @@ NAMED_IN_CONCESSIVE = [
     ("Ms Finch has not returned the consent form despite two reminders from the school.", "mother", True),
     ("In spite of the direction, no sample has been taken from Ms Finch.", "mother", True),
     ("Ms Finch sent eleven text messages on 3 March, contrary to the working agreement.", "mother", True),
+    ("Ms Finch has not filed details of her relatives, as the court directed on 4 April.", "mother", True),
     ("Ms Finch has not, despite reminders, booked a place on the course.", "mother", False),
     ("Ms Finch kept the child at home on six Mondays despite the school's advice.", "mother", False),
     ("Mr Bell said that Ms Finch did not bring the inhaler back, despite his written reminder.", "mother", False),
@@ -640,8 +647,16 @@ def test_an_offer_made_to_the_party_on_what_was_not_taken_up(nlp, mirrored):
     """"the support offered to him" records the offer to him (s7cuedev); "the support offered by
     the early help team" names no one it was offered to (s7synth train)."""
     for text, supported in (("Ms Finch is unwilling to engage with the support offered to her.", True),
+                            ("Ms Finch did not attend the mediation meeting she was offered.", True),
                             ("Ms Finch has not engaged with the parenting support offered by the early help team.", False)):
         text, party = mirror(text, "mother", mirrored)
         got, _ = cues(nlp, text)
         assert any(g[1] == "presupposed_failure" and g[2] == party for g in got), got
         assert any(g[1] == "unsupported_presupposition" for g in got) is not supported, got
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_not_doing_wrong_is_no_failure(nlp, mirrored):
+    text, _ = mirror("Ms Finch insists that she has never sent Mr Bell an abusive message.", "mother", mirrored)
+    got, _ = cues(nlp, text)
+    assert not any(g[1] == "presupposed_failure" for g in got), got
