@@ -657,20 +657,24 @@ _DUTY_NOUNS = _ANAPHORIC | {"reminder", "recital", "undertaking", "rule", "warni
                             "letter", "chaser"}
 
 
+def _against_object(t: Token) -> Token | None:
+    """What "contrary to X", "in spite of X", "despite X" or "notwithstanding X" is against."""
+    low = t.lower_
+    if low == "contrary" or low == "spite":  # "contrary to X", "in spite of X"
+        p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "of")), None)
+        return next((g for g in p.children if g.dep_ == "pobj"), None) if p is not None else None
+    if t.dep_ == "mark":  # "despite Ms R having been asked to send it"
+        return t.head
+    return next((c for c in t.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
 def _against_duty(doc: Doc, statements: list[Span]) -> list[tuple[int, int, Token]]:
     out = []
     for sent in statements:
         for t in sent:
             low = t.lower_
             if low in _AGAINST:
-                obj = None
-                if low == "contrary" or low == "spite":  # "contrary to X", "in spite of X"
-                    p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "of")), None)
-                    obj = next((g for g in p.children if g.dep_ == "pobj"), None) if p is not None else None
-                elif t.dep_ == "mark":  # "despite Ms R having been asked to send it"
-                    obj = t.head
-                else:
-                    obj = next((c for c in t.children if c.dep_ in ("pobj", "pcomp")), None)
+                obj = _against_object(t)
                 if obj is None:
                     continue
                 if obj.lemma_.lower() in _DUTY_NOUNS or (
@@ -1462,11 +1466,7 @@ def _recorded_against(doc: Doc, sent: Span, ctx: "_Ctx") -> Token | None:
             continue
         if low == "after" and not (t.i > sent.start and doc[t.i - 1].lower_ == "until"):
             continue
-        if low in ("contrary", "spite"):
-            p = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "of")), None)
-            obj = next((g for g in p.children if g.dep_ == "pobj"), None) if p is not None else None
-        else:
-            obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+        obj = _against_object(t)
         if obj is None or obj.pos_ != "NOUN" or obj.lemma_.lower() not in _RECORDED_AGAINST:
             continue
         kids = list(obj.children)
