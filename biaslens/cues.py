@@ -1438,14 +1438,15 @@ def _attitude_to_duty(tok: Token) -> bool:
     return comp is not None and comp.lemma_.lower() in _compliance_lemmas()
 
 
-def _concessive_notice(root: Token, fverb: Token) -> Token | None:
-    """"has not attended any school events, although Mrs C has passed on the dates": a concessive
-    clause on the failure that records the party being given notice of what was due."""
+def _clause_on_failure(root: Token, fverb: Token, verbs: set[str], marks: set[str]) -> Token | None:
+    """An affirmative adverbial clause on the failure, headed by one of ``verbs`` and introduced
+    by one of ``marks``: "although Mrs C has passed on the dates" (notice of what was due), "as
+    the court directed on 4 April" (the direction itself)."""
     for v in (fverb, root):
         for c in v.children:
-            if c.dep_ != "advcl" or c.lemma_.lower() not in _NOTIFYING:
+            if c.dep_ != "advcl" or c.lemma_.lower() not in verbs:
                 continue
-            if any(m.dep_ == "mark" and m.lower_ in _CONCESSIVE for m in c.children) and \
+            if any(m.dep_ == "mark" and m.lower_ in marks for m in c.children) and \
                     not any(m.dep_ == "neg" for m in c.children):
                 return c
     return None
@@ -1510,19 +1511,16 @@ def _same_sentence_support(doc: Doc, h: CueHit, sent: Span, ctx: "_Ctx") -> Toke
     replying = fverb.lemma_.lower() in _REPLY_VERBS
     req_words = _request_lemmas() | {"invitation", "reminder", "offer", "request", "suggestion",
                                      "proposal", "direction", "instruction", "arrangement"}
-    told = _concessive_notice(root, fverb)
+    told = _clause_on_failure(root, fverb, _NOTIFYING, _CONCESSIVE)
     if told is not None:
         return told
     named = _recorded_against(doc, sent, ctx)
     if named is not None:
         return named
-    for v in (fverb, root):
-        for c in v.children:
-            # "has not filed details of any paternal relatives, as the court directed on 4 April"
-            if c.dep_ == "advcl" and c.lemma_.lower() in _ASKING | _COMMITTING and \
-                    any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children) and \
-                    not any(m.dep_ == "neg" for m in c.children):
-                return c
+    # "has not filed details of any paternal relatives, as the court directed on 4 April"
+    directed = _clause_on_failure(root, fverb, _ASKING | _COMMITTING, {"as"})
+    if directed is not None:
+        return directed
     if refusing or fverb.lemma_.lower() in ("allow", "let", "permit"):
         # "the social worker asked to see Amara alone, but Mrs F would not allow her to be spoken
         # to": a request asserted in a clause of its own, by someone else, before the refusal
